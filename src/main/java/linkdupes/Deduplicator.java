@@ -1,0 +1,76 @@
+package linkdupes;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import linkdupes.cli.Options;
+import linkdupes.group.Grouping;
+import linkdupes.group.Inode;
+import linkdupes.hash.Hasher;
+import linkdupes.link.GroupResult;
+import linkdupes.link.LinkOps;
+import linkdupes.link.Linker;
+import linkdupes.plan.LinkPlan;
+import linkdupes.plan.Planner;
+import linkdupes.report.Problems;
+import linkdupes.report.Summary;
+import linkdupes.report.Tally;
+import linkdupes.scan.FoundFile;
+import linkdupes.scan.ScanResult;
+import linkdupes.scan.TreeWalker;
+
+/** The pipeline, stage by stage: walk, group by size, by inode, by partial and full digest, plan, link. */
+public final class Deduplicator {
+  private final Options options;
+  private final LinkOps ops;
+  private final Problems problems;
+
+  /** The summary and what became of each group, in the plan's order. */
+  public record Result(Summary summary, List<GroupResult> groups) {}
+
+  public Deduplicator(Options options, LinkOps ops, Problems problems) {
+    this.options = options;
+    this.ops = ops;
+    this.problems = problems;
+  }
+
+  public Result run() throws IOException {
+    long start = System.nanoTime();
+    Tally tally = new Tally();
+
+    ScanResult scan = new TreeWalker(options.walkSettings(), problems).walk(options.roots());
+    List<List<FoundFile>> sizeGroups = Grouping.bySize(scan.candidates());
+    List<List<Inode>> inodeGroups =
+        Grouping.byInode(sizeGroups, options.followSymlinks(), problems, tally);
+    List<List<Inode>> contentGroups;
+    try (Hasher hasher = new Hasher(options.threads(), problems, tally)) {
+      contentGroups = hasher.byFull(hasher.byPartial(inodeGroups));
+    }
+    LinkPlan plan = new Planner(options.policy()).plan(contentGroups);
+    List<GroupResult> results;
+    if (options.dryRun()) {
+      results = plan.groups().stream().map(GroupResult::planned).toList();
+    } else {
+      Linker linker = new Linker(ops, problems, tally);
+      results = plan.groups().stream().map(linker::link).toList();
+    }
+
+    Summary summary = new Summary(
+        options.dryRun(),
+        scan.regularFiles(),
+        scan.regularBytes(),
+        scan.otherEntries(),
+        scan.symlinkLoops(),
+        plan.groups().size(),
+        results.stream().mapToLong(r -> r.linked().size()).sum(),
+        results.stream().mapToLong(GroupResult::bytesFreed).sum(),
+        plan.groups().stream().mapToLong(g -> g.duplicatesWithOutsideNames()).sum(),
+        plan.leftOtherMetadata(),
+        plan.leftOtherDevice(),
+        tally.changed.get(),
+        tally.unreadable.get(),
+        tally.bytesRead.get(),
+        Duration.ofNanos(System.nanoTime() - start));
+    return new Result(summary, results);
+  }
+}

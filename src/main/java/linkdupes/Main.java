@@ -1,0 +1,23 @@
+package linkdupes;
+
+import java.io.PrintStream;
+import linkdupes.cli.Cli;
+import linkdupes.link.LinkOps;
+
+/** Entry point: everything happens in {@link #run}, which tests call in process. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    for (String a : args) {
+      if (a.equals("-vv") || a.equals("-vvv")) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+      }
+    }
+    System.exit(run(args, System.out, System.err));
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return Cli.run(args, out, err, LinkOps.SYSTEM);
+  }
+}

@@ -1,0 +1,41 @@
+package linkdupes.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import linkdupes.link.LinkOps;
+import picocli.CommandLine;
+
+/** Wires picocli in one place: streams, error handlers and exit codes. */
+public final class Cli {
+  private Cli() {}
+
+  public static CommandLine commandLine(PrintStream out, PrintStream err, LinkOps ops) {
+    LinkdupesCommand command = new LinkdupesCommand(out, err, ops);
+    CommandLine cl = new CommandLine(command);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setParameterExceptionHandler((e, args) -> {
+      PrintWriter w = e.getCommandLine().getErr();
+      w.println("linkdupes: " + e.getMessage());
+      w.println("Try 'linkdupes --help' for more information.");
+      w.flush();
+      return ExitCode.USAGE;
+    });
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      PrintWriter w = line.getErr();
+      String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+      w.println("linkdupes: " + message);
+      if (command.verbose.length > 1) {
+        e.printStackTrace(w);
+      }
+      w.flush();
+      return ExitCode.SOME_FAILED;
+    });
+    return cl;
+  }
+
+  /** Parses and runs; returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err, LinkOps ops) {
+    return commandLine(out, err, ops).execute(args);
+  }
+}

@@ -1,0 +1,162 @@
+package linkdupes.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import linkdupes.Deduplicator;
+import linkdupes.link.LinkOps;
+import linkdupes.report.Problems;
+import linkdupes.report.Sizes;
+import linkdupes.report.TextReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The command line: options in, a run of the {@link Deduplicator}, an exit code out. */
+@Command(
+    name = "linkdupes",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Finds files with identical content under the given paths and replaces the duplicates "
+          + "with hard links to one kept copy. Every name stays and keeps its bytes; only the "
+          + "space of the extra copies is freed.",
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done",
+      "1:some files could not be read or linked (each named on stderr; the rest was done)",
+      "2:bad usage",
+    })
+public final class LinkdupesCommand implements Callable<Integer> {
+  private final PrintStream out;
+  private final PrintStream err;
+  private final LinkOps ops;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "PATH", arity = "1..*",
+      description = "Files or directories to deduplicate together.")
+  List<Path> paths = new ArrayList<>();
+
+  @Option(names = {"-n", "--dry-run"},
+      description = "Change nothing; report what would be linked and the space it would free.")
+  boolean dryRun;
+
+  @Option(names = {"-v", "--verbose"},
+      description = "List every group (kept name first). Twice (-vv) adds debug logging.")
+  boolean[] verbose = new boolean[0];
+
+  @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
+  boolean quiet;
+
+  @Option(names = {"-s", "--min-size"}, paramLabel = "SIZE", defaultValue = "1",
+      converter = SizeConverter.class,
+      description = "Ignore files smaller than SIZE (default: ${DEFAULT-VALUE}; empty files "
+          + "are never linked). Accepts 4096, 4k, 10M, 1.5G.")
+  long minSize;
+
+  @Option(names = {"-S", "--max-size"}, paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Ignore files larger than SIZE.")
+  Long maxSize;
+
+  @Option(names = {"-i", "--include"}, paramLabel = "GLOB",
+      description = "Only consider files matching GLOB (repeatable). A glob without '/' "
+          + "matches the file name; with '/' the path relative to its root.")
+  List<String> includes = new ArrayList<>();
+
+  @Option(names = {"-x", "--exclude"}, paramLabel = "GLOB",
+      description = "Skip files and directories matching GLOB (repeatable); an excluded "
+          + "directory is not entered.")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(names = {"-p", "--ignore-mode"},
+      description = "Link files even if their permission bits differ.")
+  boolean ignoreMode;
+
+  @Option(names = {"-o", "--ignore-owner"},
+      description = "Link files even if their owner or group differ.")
+  boolean ignoreOwner;
+
+  @Option(names = "--respect-time",
+      description = "Only link files with equal modification times.")
+  boolean respectTime;
+
+  @Option(names = {"-O", "--keep-oldest"},
+      description = "Keep the copy with the oldest modification time (default).")
+  boolean keepOldest;
+
+  @Option(names = "--keep-newest",
+      description = "Keep the copy with the newest modification time.")
+  boolean keepNewest;
+
+  @Option(names = "--follow-symlinks",
+      description = "Follow symlinks to files and directories (loops are reported, not "
+          + "followed). Off by default: symlinks are never followed nor linked.")
+  boolean followSymlinks;
+
+  @Option(names = {"-1", "--one-file-system"},
+      description = "Do not descend into other mounted file systems.")
+  boolean oneFileSystem;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Read files on N threads (default: the number of CPUs, ${DEFAULT-VALUE}).",
+      defaultValue = "${sys:linkdupes.threads:-0}")
+  int threads;
+
+  public LinkdupesCommand(PrintStream out, PrintStream err, LinkOps ops) {
+    this.out = out;
+    this.err = err;
+    this.ops = ops;
+  }
+
+  /** Converts sizes such as {@code 4k} and {@code 1.5G}. */
+  static final class SizeConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      return Sizes.parse(value);
+    }
+  }
+
+  Options options() {
+    if (keepOldest && keepNewest) {
+      throw new ParameterException(spec.commandLine(),
+          "--keep-oldest and --keep-newest cannot be used together");
+    }
+    if (quiet && verbose.length > 0) {
+      throw new ParameterException(spec.commandLine(),
+          "--quiet and --verbose cannot be used together");
+    }
+    long max = maxSize == null ? Long.MAX_VALUE : maxSize;
+    if (max < minSize) {
+      throw new ParameterException(spec.commandLine(),
+          "--max-size (" + max + ") is smaller than --min-size (" + minSize + ")");
+    }
+    if (threads < 0) {
+      throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
+    }
+    int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    return new Options(List.copyOf(paths), dryRun, verbose.length, quiet, Math.max(1, minSize),
+        max, List.copyOf(includes), List.copyOf(excludes), ignoreMode, ignoreOwner, respectTime,
+        keepNewest, followSymlinks, oneFileSystem, n);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Options options = options();
+    Problems problems = new Problems(err, options.quiet());
+    Deduplicator.Result result = new Deduplicator(options, ops, problems).run();
+    if (!options.quiet()) {
+      new TextReport(out, options.verbosity()).print(result.summary(), result.groups());
+    }
+    return problems.errorCount() > 0 ? ExitCode.SOME_FAILED : ExitCode.OK;
+  }
+}

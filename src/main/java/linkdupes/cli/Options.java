@@ -1,0 +1,28 @@
+package linkdupes.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import linkdupes.plan.Policy;
+import linkdupes.scan.WalkSettings;
+
+/** Everything a run was asked to do, as parsed from the command line. */
+public record Options(
+    List<Path> roots, boolean dryRun, int verbosity, boolean quiet, long minSize, long maxSize,
+    List<String> includes, List<String> excludes, boolean ignoreMode, boolean ignoreOwner,
+    boolean respectTime, boolean keepNewest, boolean followSymlinks, boolean oneFileSystem,
+    int threads) {
+
+  /** Defaults as on the command line, for the given roots. */
+  public static Options defaults(List<Path> roots) {
+    return new Options(roots, false, 0, false, 1, Long.MAX_VALUE, List.of(), List.of(),
+        false, false, false, false, false, false, Runtime.getRuntime().availableProcessors());
+  }
+
+  public WalkSettings walkSettings() {
+    return new WalkSettings(followSymlinks, oneFileSystem, includes, excludes, minSize, maxSize);
+  }
+
+  public Policy policy() {
+    return new Policy(ignoreMode, ignoreOwner, respectTime, keepNewest);
+  }
+}

@@ -1,0 +1,94 @@
+package linkdupes.plan;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import linkdupes.group.Inode;
+import linkdupes.group.Name;
+
+/**
+ * Turns groups of equal content into a plan. Pure: it reads no file and changes nothing.
+ *
+ * <p>The kept inode is chosen deterministically: first one that keeps names outside the scanned
+ * trees (it cannot be freed anyway, so keeping it frees the most), then the one with the most
+ * links (so a re-run never churns), then the oldest (or newest) modification time, then the
+ * root given first, then the path.
+ */
+public final class Planner {
+  private static final Comparator<Name> NAME_ORDER =
+      Comparator.comparingInt(Name::root).thenComparing(n -> n.path().toString());
+
+  private final Policy policy;
+
+  public Planner(Policy policy) {
+    this.policy = policy;
+  }
+
+  public LinkPlan plan(List<List<Inode>> contentGroups) {
+    List<LinkGroup> groups = new ArrayList<>();
+    long otherMetadata = 0;
+    long otherDevice = 0;
+    for (List<Inode> content : contentGroups) {
+      Map<Long, Map<Policy.Key, List<Inode>>> byDevice = new LinkedHashMap<>();
+      for (Inode inode : content) {
+        byDevice.computeIfAbsent(inode.stat().dev(), d -> new LinkedHashMap<>())
+            .computeIfAbsent(policy.key(inode.stat()), k -> new ArrayList<>()).add(inode);
+      }
+      otherDevice += namesOutsideLargest(
+          byDevice.values().stream().map(m -> m.values().stream().flatMap(List::stream).toList())
+              .toList());
+      for (Map<Policy.Key, List<Inode>> parts : byDevice.values()) {
+        otherMetadata += namesOutsideLargest(new ArrayList<>(parts.values()));
+        for (List<Inode> part : parts.values()) {
+          if (part.size() >= 2) {
+            groups.add(group(part));
+          }
+        }
+      }
+    }
+    groups.sort(Comparator.comparingLong(LinkGroup::bytesToFree).reversed()
+        .thenComparing(g -> g.kept().firstName(), NAME_ORDER));
+    return new LinkPlan(List.copyOf(groups), otherMetadata, otherDevice);
+  }
+
+  /** Names in every part but the largest: content twins the policy keeps apart. */
+  private static long namesOutsideLargest(List<List<Inode>> parts) {
+    if (parts.size() < 2) {
+      return 0;
+    }
+    long total = 0;
+    long largest = 0;
+    for (List<Inode> part : parts) {
+      long names = part.stream().mapToLong(i -> i.names().size()).sum();
+      total += names;
+      largest = Math.max(largest, names);
+    }
+    return total - largest;
+  }
+
+  private LinkGroup group(List<Inode> inodes) {
+    List<Inode> sorted = new ArrayList<>(inodes);
+    sorted.sort(keepOrder());
+    Inode kept = sorted.get(0);
+    List<Inode> duplicates = List.copyOf(sorted.subList(1, sorted.size()));
+    return new LinkGroup(kept, duplicates, kept.fullDigest());
+  }
+
+  /** Best candidate to keep first. */
+  Comparator<Inode> keepOrder() {
+    Comparator<Inode> byTime = Comparator.comparingLong(i -> i.stat().mtimeNanos());
+    if (policy.keepNewest()) {
+      byTime = byTime.reversed();
+    }
+    return Comparator.comparing((Inode i) -> !i.hasOutsideNames())
+        .thenComparing(Comparator.comparingInt((Inode i) -> i.stat().nlink()).reversed())
+        .thenComparing(byTime)
+        .thenComparing(Planner::firstName, NAME_ORDER);
+  }
+
+  private static Name firstName(Inode inode) {
+    return inode.names().stream().min(NAME_ORDER).orElseThrow();
+  }
+}

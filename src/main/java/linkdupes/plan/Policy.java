@@ -1,0 +1,25 @@
+package linkdupes.plan;
+
+import linkdupes.scan.FileStat;
+
+/**
+ * Which metadata must be equal before two files may become one inode (linking makes them share
+ * it), and whose metadata survives.
+ */
+public record Policy(
+    boolean ignoreMode, boolean ignoreOwner, boolean respectTime, boolean keepNewest) {
+
+  public static final Policy DEFAULT = new Policy(false, false, false, false);
+
+  /** The metadata that must match; fields the policy ignores are left at zero. */
+  record Key(long dev, int mode, int uid, int gid, long mtime) {}
+
+  Key key(FileStat s) {
+    return new Key(
+        s.dev(),
+        ignoreMode ? 0 : s.permissions(),
+        ignoreOwner ? 0 : s.uid(),
+        ignoreOwner ? 0 : s.gid(),
+        respectTime ? s.mtimeNanos() : 0);
+  }
+}

@@ -1,0 +1,44 @@
+package linkdupes.report;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Byte counts for people: binary units with one decimal. */
+public final class Sizes {
+  private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+
+  private Sizes() {}
+
+  public static String human(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    double v = bytes;
+    int u = 0;
+    while (v >= 1024 && u < UNITS.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, UNITS[u]);
+  }
+
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+(?:\\.\\d+)?|\\.\\d+)\\s*([kmgtpe]?)(?:i?b)?", Pattern.CASE_INSENSITIVE);
+
+  /** Parses {@code 4096}, {@code 4k}, {@code 10M}, {@code 1.5G}, {@code 2GiB} (binary units). */
+  public static long parse(String text) {
+    Matcher m = SIZE.matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "not a size: '" + text + "' (examples: 4096, 4k, 10M, 1.5G)");
+    }
+    String unit = m.group(2).toUpperCase(Locale.ROOT);
+    int shift = unit.isEmpty() ? 0 : 10 * ("KMGTPE".indexOf(unit) + 1);
+    double value = Double.parseDouble(m.group(1)) * Math.pow(2, shift);
+    if (value >= 0x1p63) {
+      throw new IllegalArgumentException("size too large: '" + text + "'");
+    }
+    return (long) Math.floor(value);
+  }
+}

@@ -1,0 +1,156 @@
+package linkdupes.scan;
+
+import java.io.IOException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import linkdupes.report.Paths;
+import linkdupes.report.Problems;
+
+/**
+ * Walks the roots with {@link Files#walkFileTree} and collects the regular files that may have
+ * duplicates. Symlinks are neither followed nor collected unless asked; each file is visited
+ * once even when roots are repeated or nested.
+ */
+public final class TreeWalker {
+  private final WalkSettings settings;
+  private final PathFilter filter;
+  private final Problems problems;
+
+  public TreeWalker(WalkSettings settings, Problems problems) {
+    this.settings = settings;
+    this.filter = new PathFilter(settings.includes(), settings.excludes());
+    this.problems = problems;
+  }
+
+  /** A root to walk: where the walk starts, its real path, its position on the command line. */
+  record Root(Path start, Path real, int index) {}
+
+  public ScanResult walk(List<Path> given) throws IOException {
+    var visitor = new Visitor();
+    for (Root root : roots(given)) {
+      visitor.root = root;
+      visitor.rootDev = settings.oneFileSystem() ? dev(root.start()) : 0;
+      Set<FileVisitOption> options = settings.followSymlinks()
+          ? EnumSet.of(FileVisitOption.FOLLOW_LINKS)
+          : EnumSet.noneOf(FileVisitOption.class);
+      Files.walkFileTree(root.start(), options, Integer.MAX_VALUE, visitor);
+    }
+    return new ScanResult(visitor.found, visitor.regular, visitor.bytes, visitor.other,
+        visitor.loops);
+  }
+
+  /** Resolves the roots; drops missing ones (an error), repeated and nested ones (a warning). */
+  List<Root> roots(List<Path> given) {
+    List<Root> resolved = new ArrayList<>();
+    for (int i = 0; i < given.size(); i++) {
+      Path p = given.get(i);
+      try {
+        Path real = p.toRealPath();
+        Path start = Files.isSymbolicLink(p) ? real : p.normalize();
+        if (start.toString().isEmpty()) {
+          start = Path.of(".");
+        }
+        resolved.add(new Root(start, real, i));
+      } catch (IOException e) {
+        problems.error("cannot scan", p, e instanceof NoSuchFileException
+            ? new NoSuchFileException(p.toString(), null, "No such file or directory") : e);
+      }
+    }
+    List<Root> kept = new ArrayList<>();
+    for (Root r : resolved) {
+      Root outer = null;
+      for (Root o : resolved) {
+        boolean nested = r.real().startsWith(o.real()) && !r.real().equals(o.real());
+        boolean repeated = r.real().equals(o.real()) && o.index() < r.index();
+        if (nested || repeated) {
+          outer = o;
+          break;
+        }
+      }
+      if (outer == null) {
+        kept.add(r);
+      } else {
+        problems.warning("skipping " + Paths.display(given.get(r.index()))
+            + ": already scanned as part of " + Paths.display(given.get(outer.index())));
+      }
+    }
+    return kept;
+  }
+
+  private static long dev(Path p) throws IOException {
+    return (Long) Files.getAttribute(p, "unix:dev");
+  }
+
+  private final class Visitor extends SimpleFileVisitor<Path> {
+    final List<FoundFile> found = new ArrayList<>();
+    Root root;
+    long rootDev;
+    long regular;
+    long bytes;
+    long other;
+    long loops;
+
+    @Override
+    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+        throws IOException {
+      if (dir.equals(root.start())) {
+        return FileVisitResult.CONTINUE;
+      }
+      if (filter.excluded(root.start().relativize(dir))) {
+        return FileVisitResult.SKIP_SUBTREE;
+      }
+      if (settings.oneFileSystem() && dev(dir) != rootDev) {
+        return FileVisitResult.SKIP_SUBTREE;
+      }
+      return FileVisitResult.CONTINUE;
+    }
+
+    @Override
+    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+      if (!attrs.isRegularFile()) {
+        other++;
+        return FileVisitResult.CONTINUE;
+      }
+      Path relative = file.equals(root.start()) ? file.getFileName() : root.start().relativize(file);
+      if (filter.excluded(relative)) {
+        return FileVisitResult.CONTINUE;
+      }
+      regular++;
+      long size = attrs.size();
+      bytes += size;
+      if (size >= settings.minSize() && size <= settings.maxSize() && filter.included(relative)) {
+        found.add(new FoundFile(file, root.index(), size));
+      }
+      return FileVisitResult.CONTINUE;
+    }
+
+    @Override
+    public FileVisitResult visitFileFailed(Path file, IOException e) {
+      if (e instanceof FileSystemLoopException) {
+        loops++;
+        problems.warning("not following " + Paths.display(file) + ": symbolic link loop");
+      } else {
+        problems.error("cannot read", file, e);
+      }
+      return FileVisitResult.CONTINUE;
+    }
+
+    @Override
+    public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+      if (e != null) {
+        problems.error("cannot read directory", dir, e);
+      }
+      return FileVisitResult.CONTINUE;
+    }
+  }
+}
