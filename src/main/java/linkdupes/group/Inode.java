@@ -31,7 +31,7 @@ public final class Inode {
     return Collections.unmodifiableList(names);
   }
 
-  void addName(Name name) {
+  public void addName(Name name) {
     names.add(name);
   }
 

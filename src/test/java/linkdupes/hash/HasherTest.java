@@ -1,0 +1,143 @@
+package linkdupes.hash;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import linkdupes.group.Inode;
+import linkdupes.group.Name;
+import linkdupes.report.Problems;
+import linkdupes.report.Tally;
+import linkdupes.scan.FileStat;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HasherTest {
+  @TempDir Path dir;
+
+  private final Tally tally = new Tally();
+  private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+  private final Problems problems = new Problems(new PrintStream(errBytes), false);
+
+  private Inode inode(Path p) throws Exception {
+    Inode i = new Inode(FileStat.of(p));
+    i.addName(new Name(p, 0));
+    return i;
+  }
+
+  private static byte[] random(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4096, 8191, 8192, 8193, 100_000, 3 << 20})
+  void fullDigestIsTheSha256OfEveryByte(int size) throws Exception {
+    byte[] data = random(size, size);
+    Path p = Files.write(dir.resolve("f"), data);
+    try (Hasher h = new Hasher(1, problems, tally)) {
+      assertArrayEquals(DigestUtils.sha256(data), h.fullDigest(p, size));
+    }
+  }
+
+  @Test
+  void partialDigestTellsApartFilesThatDifferInTheFirstOrLastBlock() throws Exception {
+    byte[] data = random(200_000, 1);
+    Path a = Files.write(dir.resolve("a"), data);
+    data[10] ^= 1;
+    Path head = Files.write(dir.resolve("head"), data);
+    data[10] ^= 1;
+    data[data.length - 10] ^= 1;
+    Path tail = Files.write(dir.resolve("tail"), data);
+    try (Hasher h = new Hasher(1, problems, tally)) {
+      List<List<Inode>> groups = h.byPartial(List.of(List.of(inode(a), inode(head), inode(tail))));
+      assertTrue(groups.isEmpty());
+    }
+    assertEquals(3 * 2 * Hasher.BLOCK, tally.bytesRead.get(), "only the two blocks are read");
+  }
+
+  @Test
+  void filesThatDifferOnlyInTheMiddleAreToldApartByTheFullDigest() throws Exception {
+    byte[] data = random(300_000, 2);
+    Path a = Files.write(dir.resolve("a"), data);
+    Path b = Files.write(dir.resolve("b"), data);
+    data[150_000] ^= 1;
+    Path middle = Files.write(dir.resolve("middle"), data);
+    try (Hasher h = new Hasher(2, problems, tally)) {
+      List<List<Inode>> partial = h.byPartial(List.of(List.of(inode(a), inode(b), inode(middle))));
+      assertEquals(1, partial.size());
+      assertEquals(3, partial.get(0).size());
+      List<List<Inode>> full = h.byFull(partial);
+      assertEquals(1, full.size());
+      assertEquals(List.of(a, b), full.get(0).stream().map(i -> i.firstName().path()).toList());
+    }
+  }
+
+  @Test
+  void readsEachInodeInFullAtMostOnce() throws Exception {
+    int size = 1 << 20;
+    byte[] data = random(size, 3);
+    List<Inode> inodes = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      inodes.add(inode(Files.write(dir.resolve("f" + i), data)));
+    }
+    try (Hasher h = new Hasher(2, problems, tally)) {
+      List<List<Inode>> full = h.byFull(h.byPartial(List.of(inodes)));
+      assertEquals(1, full.size());
+    }
+    assertEquals(4L * size + 4L * 2 * Hasher.BLOCK, tally.bytesRead.get());
+  }
+
+  @Test
+  void smallFilesAreSettledByThePartialRead() throws Exception {
+    byte[] data = random(5000, 4);
+    Inode a = inode(Files.write(dir.resolve("a"), data));
+    Inode b = inode(Files.write(dir.resolve("b"), data));
+    try (Hasher h = new Hasher(1, problems, tally)) {
+      List<List<Inode>> full = h.byFull(h.byPartial(List.of(List.of(a, b))));
+      assertEquals(1, full.size());
+      assertArrayEquals(DigestUtils.sha256(data), a.fullDigest());
+    }
+    assertEquals(2 * 5000, tally.bytesRead.get());
+  }
+
+  @Test
+  void aFileThatShrankSinceTheScanIsSkippedAsChanged() throws Exception {
+    byte[] data = random(100_000, 5);
+    Inode a = inode(Files.write(dir.resolve("a"), data));
+    Inode b = inode(Files.write(dir.resolve("b"), data));
+    Files.write(dir.resolve("b"), new byte[10]);
+    try (Hasher h = new Hasher(1, problems, tally)) {
+      assertTrue(h.byFull(h.byPartial(List.of(List.of(a, b)))).isEmpty());
+    }
+    assertEquals(1, tally.changed.get());
+    assertEquals(0, problems.errorCount());
+    assertTrue(errBytes.toString().contains("changed during the run"));
+  }
+
+  @Test
+  void anUnreadableFileIsAnErrorNamingThePath() throws Exception {
+    byte[] data = random(100_000, 6);
+    Inode a = inode(Files.write(dir.resolve("a"), data));
+    Inode b = inode(Files.write(dir.resolve("b"), data));
+    Files.delete(dir.resolve("b"));
+    Files.createDirectory(dir.resolve("b"));
+    try (Hasher h = new Hasher(1, problems, tally)) {
+      assertTrue(h.byPartial(List.of(List.of(a, b))).isEmpty());
+    }
+    assertFalse(errBytes.toString().isEmpty());
+    assertTrue(errBytes.toString().contains(dir.resolve("b").toString()), errBytes.toString());
+  }
+}

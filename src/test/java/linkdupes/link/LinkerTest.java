@@ -1,0 +1,192 @@
+package linkdupes.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import linkdupes.group.Inode;
+import linkdupes.group.Name;
+import linkdupes.plan.LinkGroup;
+import linkdupes.report.Problems;
+import linkdupes.report.Tally;
+import linkdupes.scan.FileStat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LinkerTest {
+  @TempDir Path dir;
+
+  private final Tally tally = new Tally();
+  private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+  private final Problems problems = new Problems(new PrintStream(errBytes), false);
+
+  private Inode inode(Path... names) throws IOException {
+    Inode i = new Inode(FileStat.of(names[0]));
+    for (Path n : names) {
+      i.addName(new Name(n, 0));
+    }
+    return i;
+  }
+
+  private Path write(String name, String content) throws IOException {
+    return Files.writeString(dir.resolve(name), content);
+  }
+
+  private static long ino(Path p) throws IOException {
+    return (Long) Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private List<Path> temporaries() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(Linker.TEMP_PREFIX)).toList();
+    }
+  }
+
+  @Test
+  void replacesDuplicateWithHardLink() throws IOException {
+    Path a = write("a", "content");
+    Path b = write("b", "content");
+    Inode kept = inode(a);
+    GroupResult r = new Linker(LinkOps.SYSTEM, problems, tally)
+        .link(new LinkGroup(kept, List.of(inode(b)), null));
+    assertEquals(ino(a), ino(b));
+    assertEquals("content", Files.readString(b));
+    assertEquals(List.of(b), r.linked().stream().map(Name::path).toList());
+    assertEquals(7, r.bytesFreed());
+    assertTrue(temporaries().isEmpty());
+  }
+
+  @Test
+  void temporaryNamesHaveAFixedLengthAndPrefix() {
+    Linker linker = new Linker(LinkOps.SYSTEM, problems, tally);
+    String a = linker.temporaryName();
+    String b = linker.temporaryName();
+    assertTrue(a.startsWith(Linker.TEMP_PREFIX));
+    assertEquals(a.length(), b.length());
+    assertFalse(a.equals(b));
+  }
+
+  @Test
+  void skipsADuplicateThatChangedSinceItWasHashed() throws Exception {
+    Path a = write("a", "content");
+    Path b = write("b", "content");
+    Inode dup = inode(b);
+    Files.writeString(b, "other bytes, longer");
+    GroupResult r = new Linker(LinkOps.SYSTEM, problems, tally)
+        .link(new LinkGroup(inode(a), List.of(dup), null));
+    assertTrue(r.linked().isEmpty());
+    assertEquals(0, r.bytesFreed());
+    assertEquals("other bytes, longer", Files.readString(b));
+    assertEquals(1, tally.changed.get());
+    assertTrue(errBytes.toString().contains("changed during the run"));
+  }
+
+  @Test
+  void stopsTheGroupWhenTheKeptFileChanged() throws Exception {
+    Path a = write("a", "content");
+    Path b = write("b", "content");
+    Inode kept = inode(a);
+    Files.delete(a);
+    Files.writeString(a, "new file under the old name");
+    GroupResult r = new Linker(LinkOps.SYSTEM, problems, tally)
+        .link(new LinkGroup(kept, List.of(inode(b)), null));
+    assertTrue(r.linked().isEmpty());
+    assertEquals("content", Files.readString(b));
+    assertTrue(temporaries().isEmpty());
+  }
+
+  @Test
+  void aFailedLinkLeavesTheDuplicateAsItWasAndNamesTheReason() throws Exception {
+    Path a = write("a", "content");
+    Path b = write("b", "content");
+    long before = ino(b);
+    LinkOps full = new Delegate() {
+      @Override
+      public void createLink(Path link, Path existing) throws IOException {
+        throw new FileSystemException(link.toString(), null, "No space left on device");
+      }
+    };
+    GroupResult r = new Linker(full, problems, tally)
+        .link(new LinkGroup(inode(a), List.of(inode(b)), null));
+    assertTrue(r.linked().isEmpty());
+    assertEquals(before, ino(b));
+    assertEquals(1, problems.errorCount());
+    assertTrue(errBytes.toString().contains("cannot link " + b + ": No space left on device"),
+        errBytes.toString());
+    assertTrue(temporaries().isEmpty());
+  }
+
+  @Test
+  void aFailedRenameRemovesTheTemporaryName() throws Exception {
+    Path a = write("a", "content");
+    Path b = write("b", "content");
+    LinkOps refusing = new Delegate() {
+      @Override
+      public void rename(Path source, Path target) throws IOException {
+        throw new FileSystemException(target.toString(), null, "Operation not permitted");
+      }
+    };
+    new Linker(refusing, problems, tally).link(new LinkGroup(inode(a), List.of(inode(b)), null));
+    assertEquals("content", Files.readString(b));
+    assertFalse(ino(a) == ino(b));
+    assertTrue(temporaries().isEmpty());
+    assertEquals(1, problems.errorCount());
+  }
+
+  @Test
+  void aFileWithTooManyLinksHandsOverToTheDuplicate() throws Exception {
+    List<Inode> dups = new ArrayList<>();
+    Path a = write("a", "content");
+    for (int i = 0; i < 7; i++) {
+      dups.add(inode(write("d" + i, "content")));
+    }
+    LinkOps limit3 = new Delegate() {
+      @Override
+      public void createLink(Path link, Path existing) throws IOException {
+        if ((Integer) Files.getAttribute(existing, "unix:nlink") >= 3) {
+          throw new FileSystemException(link.toString(), null, "Too many links");
+        }
+        super.createLink(link, existing);
+      }
+    };
+    GroupResult r = new Linker(limit3, problems, tally)
+        .link(new LinkGroup(inode(a), dups, null));
+    assertEquals(0, problems.errorCount(), errBytes.toString());
+    assertEquals("", errBytes.toString());
+    // a + d0 + d1 | d2 + d3 + d4 | d5 + d6: three inodes of at most 3 names
+    assertEquals(ino(a), ino(dir.resolve("d1")));
+    assertEquals(ino(dir.resolve("d2")), ino(dir.resolve("d4")));
+    assertEquals(ino(dir.resolve("d5")), ino(dir.resolve("d6")));
+    assertEquals(5, r.linked().size());
+    assertEquals(5 * 7, r.bytesFreed());
+    assertTrue(temporaries().isEmpty());
+  }
+
+  /** Real calls, for tests to override one at a time. */
+  private static class Delegate implements LinkOps {
+    @Override
+    public void createLink(Path link, Path existing) throws IOException {
+      LinkOps.SYSTEM.createLink(link, existing);
+    }
+
+    @Override
+    public void rename(Path source, Path target) throws IOException {
+      LinkOps.SYSTEM.rename(source, target);
+    }
+
+    @Override
+    public void delete(Path path) throws IOException {
+      LinkOps.SYSTEM.delete(path);
+    }
+  }
+}
