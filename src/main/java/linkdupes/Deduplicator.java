@@ -18,9 +18,13 @@ import linkdupes.report.Tally;
 import linkdupes.scan.FoundFile;
 import linkdupes.scan.ScanResult;
 import linkdupes.scan.TreeWalker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The pipeline, stage by stage: walk, group by size, by inode, by partial and full digest, plan, link. */
 public final class Deduplicator {
+  private static final Logger LOG = LoggerFactory.getLogger(Deduplicator.class);
+
   private final Options options;
   private final LinkOps ops;
   private final Problems problems;
@@ -39,12 +43,18 @@ public final class Deduplicator {
     Tally tally = new Tally();
 
     ScanResult scan = new TreeWalker(options.walkSettings(), problems).walk(options.roots());
+    log("walk", scan.candidates().size(), "candidate files", start);
     List<List<FoundFile>> sizeGroups = Grouping.bySize(scan.candidates());
+    log("size", sizeGroups.size(), "groups", start);
     List<List<Inode>> inodeGroups =
         Grouping.byInode(sizeGroups, options.followSymlinks(), problems, tally);
+    log("inode", inodeGroups.size(), "groups", start);
     List<List<Inode>> contentGroups;
     try (Hasher hasher = new Hasher(options.threads(), problems, tally)) {
-      contentGroups = hasher.byFull(hasher.byPartial(inodeGroups));
+      List<List<Inode>> partialGroups = hasher.byPartial(inodeGroups);
+      log("partial digest", partialGroups.size(), "groups", start);
+      contentGroups = hasher.byFull(partialGroups);
+      log("full digest", contentGroups.size(), "groups", start);
     }
     LinkPlan plan = new Planner(options.policy()).plan(contentGroups);
     List<GroupResult> results;
@@ -72,5 +82,11 @@ public final class Deduplicator {
         tally.bytesRead.get(),
         Duration.ofNanos(System.nanoTime() - start));
     return new Result(summary, results);
+  }
+
+  private static void log(String stage, long count, String what, long start) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("after {}: {} {} ({} ms)", stage, count, what, (System.nanoTime() - start) / 1_000_000);
+    }
   }
 }

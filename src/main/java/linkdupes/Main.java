@@ -9,11 +9,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    for (String a : args) {
-      if (a.equals("-vv") || a.equals("-vvv")) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-      }
-    }
     System.exit(run(args, System.out, System.err));
   }
 

@@ -152,6 +152,10 @@ public final class LinkdupesCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Options options = options();
+    if (options.verbosity() > 1) {
+      // read by slf4j-simple when the first logger is made, which is after this point
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+    }
     Problems problems = new Problems(err, options.quiet());
     Deduplicator.Result result = new Deduplicator(options, ops, problems).run();
     if (!options.quiet()) {
