@@ -47,7 +47,7 @@ public final class Linker {
 
   public GroupResult link(LinkGroup group) {
     Target target = new Target(group.kept().firstName().path(), group.kept().stat());
-    List<Name> linked = new ArrayList<>();
+    List<GroupResult.Link> linked = new ArrayList<>();
     long freed = 0;
     for (Inode dup : group.duplicates()) {
       int done = 0;
@@ -55,7 +55,7 @@ public final class Linker {
       for (Name name : dup.names()) {
         Result r = linkOne(target, dup, name);
         if (r == Result.LINKED) {
-          linked.add(name);
+          linked.add(new GroupResult.Link(name, target.path()));
           done++;
         } else if (r == Result.TOO_MANY_LINKS) {
           LOG.debug("{} has too many links; {} is kept from here on",
@@ -93,8 +93,9 @@ public final class Linker {
       return Result.FAILED;
     }
     try {
-      FileStat t = FileStat.of(temp);
-      if (t.dev() != target.stat().dev() || t.ino() != target.stat().ino()) {
+      // The kept file may have been replaced or rewritten since it was checked: the new name
+      // must be the very inode that was hashed, with its size and time unchanged.
+      if (!FileStat.of(temp).sameContentIdentity(target.stat())) {
         changed(target.path());
         removeTemporary(temp);
         return Result.KEPT_CHANGED;

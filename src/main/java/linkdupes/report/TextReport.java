@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import linkdupes.group.Name;
+import java.nio.file.Path;
 import linkdupes.link.GroupResult;
 
 /** The report a person reads: optionally every group, then the summary. */
@@ -31,9 +31,14 @@ public final class TextReport {
       out.printf(Locale.ROOT, "%s each, %d %s, %s %s%n", Sizes.human(size),
           g.linked().size(), dryRun ? "to link" : "linked",
           dryRun ? "would free" : "freed", Sizes.human(g.bytesFreed()));
-      out.println("  keep " + Paths.display(g.group().kept().firstName().path()));
-      for (Name n : g.linked()) {
-        out.println("  link " + Paths.display(n.path()));
+      Path kept = g.group().kept().firstName().path();
+      out.println("  keep " + Paths.display(kept));
+      for (GroupResult.Link link : g.linked()) {
+        if (!link.kept().equals(kept)) {
+          kept = link.kept();
+          out.println("  keep " + Paths.display(kept) + "  (the file before had too many links)");
+        }
+        out.println("  link " + Paths.display(link.name().path()));
       }
     }
     if (!groups.isEmpty()) {

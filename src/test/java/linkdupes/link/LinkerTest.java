@@ -61,7 +61,7 @@ class LinkerTest {
         .link(new LinkGroup(kept, List.of(inode(b)), null));
     assertEquals(ino(a), ino(b));
     assertEquals("content", Files.readString(b));
-    assertEquals(List.of(b), r.linked().stream().map(Name::path).toList());
+    assertEquals(List.of(b), r.linked().stream().map(l -> l.name().path()).toList());
     assertEquals(7, r.bytesFreed());
     assertTrue(temporaries().isEmpty());
   }
