@@ -1,11 +1,14 @@
 package linkdupes;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Function;
 import java.time.Duration;
 import java.util.List;
 import linkdupes.cli.Options;
 import linkdupes.group.Grouping;
 import linkdupes.group.Inode;
+import linkdupes.group.Name;
 import linkdupes.hash.Hasher;
 import linkdupes.link.GroupResult;
 import linkdupes.link.LinkOps;
@@ -58,11 +61,18 @@ public final class Deduplicator {
     }
     LinkPlan plan = new Planner(options.policy()).plan(contentGroups);
     List<GroupResult> results;
+    long leftovers = scan.leftovers().size();
     if (options.dryRun()) {
       results = plan.groups().stream().map(GroupResult::planned).toList();
     } else {
-      Linker linker = new Linker(ops, problems, tally);
-      results = plan.groups().stream().map(linker::link).toList();
+      Function<Name, Path> realPath = options.followSymlinks()
+          ? Name::path // names were made real when symlinks are followed
+          : n -> scan.realPath(n.path(), n.root());
+      try (Linker linker = new Linker(ops, realPath, problems, tally)) {
+        results = plan.groups().stream().map(linker::link).toList();
+        leftovers = scan.leftovers().stream()
+            .filter(f -> linker.removeLeftover(new Name(f.path(), f.root()))).count();
+      }
     }
 
     Summary summary = new Summary(
@@ -77,6 +87,7 @@ public final class Deduplicator {
         plan.groups().stream().mapToLong(g -> g.duplicatesWithOutsideNames()).sum(),
         plan.leftOtherMetadata(),
         plan.leftOtherDevice(),
+        leftovers,
         tally.changed.get(),
         tally.unreadable.get(),
         tally.bytesRead.get(),

@@ -302,15 +302,17 @@ class EdgeCasesTest {
       }
 
       @Override
-      public void rename(Path source, Path target) throws java.io.IOException {
+      public void rename(java.nio.file.SecureDirectoryStream<Path> dir, Path source, Path target)
+          throws java.io.IOException {
         renames.incrementAndGet();
         throw new FileSystemException(source.toString(), target.toString(),
             "Operation not permitted");
       }
 
       @Override
-      public void delete(Path path) throws java.io.IOException {
-        LinkOps.SYSTEM.delete(path);
+      public void delete(java.nio.file.SecureDirectoryStream<Path> dir, Path name)
+          throws java.io.IOException {
+        LinkOps.SYSTEM.delete(dir, name);
       }
     };
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.nio.file.SecureDirectoryStream;
 import linkdupes.link.LinkOps;
 
 /** Builds test trees: files, links, symlinks, special files and odd names. */
@@ -202,13 +203,14 @@ final class Trees {
       }
 
       @Override
-      public void rename(Path source, Path target) throws IOException {
-        LinkOps.SYSTEM.rename(source, target);
+      public void rename(SecureDirectoryStream<Path> dir, Path source, Path target)
+          throws IOException {
+        LinkOps.SYSTEM.rename(dir, source, target);
       }
 
       @Override
-      public void delete(Path path) throws IOException {
-        LinkOps.SYSTEM.delete(path);
+      public void delete(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+        LinkOps.SYSTEM.delete(dir, name);
       }
     };
   }

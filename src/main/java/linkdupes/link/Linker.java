@@ -2,11 +2,13 @@ package linkdupes.link;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
@@ -21,26 +23,32 @@ import org.slf4j.LoggerFactory;
  * The only code that changes the file system. Each duplicate name is re-checked, linked to the
  * kept file under a temporary name beside it, checked again, and renamed over the duplicate, so
  * the name always exists and always holds the same bytes.
+ *
+ * <p>The duplicate's directory is opened from {@code /} without following symlinks, and the
+ * checks and the rename are made relative to it: a directory swapped for a symlink during the
+ * run cannot redirect the rename.
  */
-public final class Linker {
-  /** Every temporary name starts with this, so leftovers of a killed run are recognisable. */
-  public static final String TEMP_PREFIX = ".linkdupes.";
-  private static final int TEMP_RANDOM_CHARS = 12;
-  private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+public final class Linker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Linker.class);
 
   private final LinkOps ops;
+  private final Function<Name, Path> realPath;
   private final Problems problems;
   private final Tally tally;
-  private final SecureRandom random = new SecureRandom();
+  private final TemporaryNames temporaryNames = new TemporaryNames();
+  private final Directories directories = new Directories();
 
-  public Linker(LinkOps ops, Problems problems, Tally tally) {
+  /**
+   * @param realPath the real path (no symlink in it) of a name's file as found by the scan
+   */
+  public Linker(LinkOps ops, Function<Name, Path> realPath, Problems problems, Tally tally) {
     this.ops = ops;
+    this.realPath = realPath;
     this.problems = problems;
     this.tally = tally;
   }
 
-  private enum Result { LINKED, SKIPPED, FAILED, TOO_MANY_LINKS, KEPT_CHANGED }
+  private enum Result { LINKED, SKIPPED, FAILED, TOO_MANY_LINKS, KEPT_CHANGED, GROUP_FAILED }
 
   /** The file every duplicate is linked to: a name of it and its attributes when hashed. */
   private record Target(Path path, FileStat stat) {}
@@ -63,7 +71,7 @@ public final class Linker {
           target = new Target(name.path(), dup.stat());
           promoted = true;
           break;
-        } else if (r == Result.KEPT_CHANGED) {
+        } else if (r == Result.KEPT_CHANGED || r == Result.GROUP_FAILED) {
           return new GroupResult(group, linked, freed);
         }
       }
@@ -76,12 +84,29 @@ public final class Linker {
 
   private Result linkOne(Target target, Inode dup, Name name) {
     Path path = name.path();
-    if (!unchanged(path, dup.stat())) {
-      return Result.SKIPPED;
+    Path fileName = path.getFileName();
+    Directory dir;
+    try {
+      dir = directories.open(realPath.apply(name).getParent());
+      if (!dir.holds(fileName, dup.stat())) {
+        changed(path);
+        return Result.SKIPPED;
+      }
+    } catch (IOException e) {
+      return failedToLookUp(path, e);
     }
     if (!unchanged(target.path(), target.stat())) {
       return Result.KEPT_CHANGED;
     }
+    try {
+      if (!dir.isReachedBy(parentOf(path))) {
+        changed(path);
+        return Result.SKIPPED;
+      }
+    } catch (IOException e) {
+      return failedToLookUp(path, e);
+    }
+
     Path temp;
     try {
       temp = createTemporaryLink(path, target.path());
@@ -89,28 +114,69 @@ public final class Linker {
       if (ops.isTooManyLinks(e)) {
         return Result.TOO_MANY_LINKS;
       }
+      if (ops.failsForWholeGroup(e)) {
+        problems.error("cannot link " + Paths.display(path) + " to "
+            + Paths.display(target.path()) + ": " + Problems.reason(e)
+            + " (the rest of this group is left as it was)");
+        return Result.GROUP_FAILED;
+      }
       problems.error("cannot link", path, e);
       return Result.FAILED;
     }
+    Path tempName = temp.getFileName();
+
     try {
       // The kept file may have been replaced or rewritten since it was checked: the new name
       // must be the very inode that was hashed, with its size and time unchanged.
-      if (!FileStat.of(temp).sameContentIdentity(target.stat())) {
+      if (!dir.holds(tempName, target.stat())) {
         changed(target.path());
-        removeTemporary(temp);
+        removeTemporary(dir, tempName);
         return Result.KEPT_CHANGED;
       }
-      if (!unchanged(path, dup.stat())) {
-        removeTemporary(temp);
-        return Result.SKIPPED;
-      }
-      ops.rename(temp, path);
+    } catch (NoSuchFileException e) {
+      problems.error("cannot link " + Paths.display(path)
+          + ": its directory was moved or replaced during the run; the temporary name "
+          + Paths.display(temp) + " may be left behind");
+      return Result.FAILED;
     } catch (IOException e) {
-      problems.error("cannot link", path, e);
-      removeTemporary(temp);
+      problems.error("cannot read", temp, e);
+      removeTemporary(dir, tempName);
       return Result.FAILED;
     }
-    return Result.LINKED;
+
+    try {
+      if (!dir.holds(fileName, dup.stat())) {
+        changed(path);
+        removeTemporary(dir, tempName);
+        return Result.SKIPPED;
+      }
+      ops.rename(dir.stream(), tempName, fileName);
+      return Result.LINKED;
+    } catch (NoSuchFileException e) {
+      changed(path);
+    } catch (IOException e) {
+      problems.error("cannot link", path, e);
+    }
+    removeTemporary(dir, tempName);
+    return Result.FAILED;
+  }
+
+  /** A name or its directory could not be looked up: gone or swapped is a change, else an error. */
+  private Result failedToLookUp(Path path, IOException e) {
+    String reason = e instanceof FileSystemException f ? String.valueOf(f.getReason()) : "";
+    if (e instanceof NoSuchFileException || e instanceof NotDirectoryException
+        || reason.startsWith("Too many levels of symbolic links")
+        || reason.equals("Not a directory")) {
+      changed(path);
+      return Result.SKIPPED;
+    }
+    problems.error("cannot read", path, e);
+    return Result.FAILED;
+  }
+
+  private static Path parentOf(Path path) {
+    Path parent = path.getParent();
+    return parent == null ? Path.of(".") : parent;
   }
 
   /** True when the name still is the inode, size and time it was when hashed. */
@@ -135,15 +201,11 @@ public final class Linker {
     problems.warning("skipping " + Paths.display(path) + ": changed during the run");
   }
 
-  /**
-   * Links {@code target} under a fresh random name in the directory of {@code beside}. The name
-   * has a fixed length, so it fits wherever the duplicate's name fits, and is created
-   * exclusively: an existing name is never reused.
-   */
+  /** Links {@code target} under a fresh temporary name in the directory of {@code beside}. */
   private Path createTemporaryLink(Path beside, Path target) throws IOException {
     FileAlreadyExistsException last = null;
     for (int attempt = 0; attempt < 16; attempt++) {
-      Path temp = beside.resolveSibling(temporaryName());
+      Path temp = beside.resolveSibling(temporaryNames.next());
       try {
         ops.createLink(temp, target);
         return temp;
@@ -154,20 +216,47 @@ public final class Linker {
     throw last;
   }
 
-  String temporaryName() {
-    StringBuilder b = new StringBuilder(TEMP_PREFIX.length() + TEMP_RANDOM_CHARS)
-        .append(TEMP_PREFIX);
-    for (int i = 0; i < TEMP_RANDOM_CHARS; i++) {
-      b.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+  private void removeTemporary(Directory dir, Path tempName) {
+    try {
+      ops.delete(dir.stream(), tempName);
+    } catch (IOException e) {
+      problems.error("cannot remove temporary name", dir.path().resolve(tempName), e);
     }
-    return b.toString();
   }
 
-  private void removeTemporary(Path temp) {
+  /**
+   * Removes a temporary name left by a killed run. It is only an extra name of a file (a run
+   * creates it as a second link), so removing it loses nothing; a file whose only name it is
+   * stays.
+   *
+   * @return true when it was removed
+   */
+  public boolean removeLeftover(Name name) {
+    Path path = name.path();
     try {
-      ops.delete(temp);
+      FileStat st = FileStat.of(path);
+      if (!st.isRegularFile() || st.nlink() < 2) {
+        problems.warning("leaving " + Paths.display(path)
+            + ": named like a temporary name, but it is the only name of its file");
+        return false;
+      }
+      Directory dir = directories.open(realPath.apply(name).getParent());
+      if (!Directory.sameInode(dir.attributes(path.getFileName()).fileKey(), st)) {
+        changed(path);
+        return false;
+      }
+      ops.delete(dir.stream(), path.getFileName());
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
     } catch (IOException e) {
-      problems.error("cannot remove temporary name", temp, e);
+      problems.error("cannot remove temporary name", path, e);
+      return false;
     }
+  }
+
+  @Override
+  public void close() {
+    directories.close();
   }
 }

@@ -15,6 +15,7 @@ public record Summary(
     long linkedWithOutsideNames,
     long leftOtherMetadata,
     long leftOtherDevice,
+    long leftoversRemoved,
     long changed,
     long unreadable,
     long bytesRead,

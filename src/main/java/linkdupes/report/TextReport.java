@@ -60,6 +60,10 @@ public final class TextReport {
       rows.add(row("Not freed", count(s.linkedWithOutsideNames(), "file")
           + " with names outside the scanned trees (linked, but their space stays in use)"));
     }
+    if (s.leftoversRemoved() > 0) {
+      rows.add(row(s.dryRun() ? "Would clean" : "Cleaned", count(s.leftoversRemoved(),
+          "temporary name") + " left by an interrupted run"));
+    }
     List<String> skipped = new ArrayList<>();
     if (s.leftOtherMetadata() > 0) {
       skipped.add(s.leftOtherMetadata() + " with other permissions, owner or time");

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import linkdupes.scan.ScanResult.Root;
+import linkdupes.link.TemporaryNames;
 import linkdupes.report.Paths;
 import linkdupes.report.Problems;
 
@@ -32,12 +34,10 @@ public final class TreeWalker {
     this.problems = problems;
   }
 
-  /** A root to walk: where the walk starts, its real path, its position on the command line. */
-  record Root(Path start, Path real, int index) {}
-
   public ScanResult walk(List<Path> given) throws IOException {
     var visitor = new Visitor();
-    for (Root root : roots(given)) {
+    List<Root> roots = roots(given);
+    for (Root root : roots) {
       visitor.root = root;
       visitor.rootDev = settings.oneFileSystem() ? dev(root.start()) : 0;
       Set<FileVisitOption> options = settings.followSymlinks()
@@ -45,8 +45,8 @@ public final class TreeWalker {
           : EnumSet.noneOf(FileVisitOption.class);
       Files.walkFileTree(root.start(), options, Integer.MAX_VALUE, visitor);
     }
-    return new ScanResult(visitor.found, visitor.regular, visitor.bytes, visitor.other,
-        visitor.loops);
+    return new ScanResult(visitor.found, visitor.leftovers, roots, visitor.regular, visitor.bytes,
+        visitor.other, visitor.loops);
   }
 
   /** Resolves the roots; drops missing ones (an error), repeated and nested ones (a warning). */
@@ -93,6 +93,7 @@ public final class TreeWalker {
 
   private final class Visitor extends SimpleFileVisitor<Path> {
     final List<FoundFile> found = new ArrayList<>();
+    final List<FoundFile> leftovers = new ArrayList<>();
     Root root;
     long rootDev;
     long regular;
@@ -119,6 +120,11 @@ public final class TreeWalker {
     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
       if (!attrs.isRegularFile()) {
         other++;
+        return FileVisitResult.CONTINUE;
+      }
+      Path name = file.getFileName();
+      if (name != null && TemporaryNames.isTemporary(name.toString())) {
+        leftovers.add(new FoundFile(file, root.index(), attrs.size()));
         return FileVisitResult.CONTINUE;
       }
       Path relative = file.equals(root.start()) ? file.getFileName() : root.start().relativize(file);

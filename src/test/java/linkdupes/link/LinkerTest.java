@@ -11,6 +11,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -30,6 +31,10 @@ class LinkerTest {
   private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
   private final Problems problems = new Problems(new PrintStream(errBytes), false);
 
+  private Linker linker(LinkOps ops) {
+    return new Linker(ops, n -> n.path().toAbsolutePath(), problems, tally);
+  }
+
   private Inode inode(Path... names) throws IOException {
     Inode i = new Inode(FileStat.of(names[0]));
     for (Path n : names) {
@@ -48,7 +53,7 @@ class LinkerTest {
 
   private List<Path> temporaries() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().startsWith(Linker.TEMP_PREFIX)).toList();
+      return s.filter(p -> p.getFileName().toString().startsWith(TemporaryNames.PREFIX)).toList();
     }
   }
 
@@ -57,7 +62,7 @@ class LinkerTest {
     Path a = write("a", "content");
     Path b = write("b", "content");
     Inode kept = inode(a);
-    GroupResult r = new Linker(LinkOps.SYSTEM, problems, tally)
+    GroupResult r = linker(LinkOps.SYSTEM)
         .link(new LinkGroup(kept, List.of(inode(b)), null));
     assertEquals(ino(a), ino(b));
     assertEquals("content", Files.readString(b));
@@ -68,12 +73,16 @@ class LinkerTest {
 
   @Test
   void temporaryNamesHaveAFixedLengthAndPrefix() {
-    Linker linker = new Linker(LinkOps.SYSTEM, problems, tally);
-    String a = linker.temporaryName();
-    String b = linker.temporaryName();
-    assertTrue(a.startsWith(Linker.TEMP_PREFIX));
+    TemporaryNames names = new TemporaryNames();
+    String a = names.next();
+    String b = names.next();
+    assertTrue(a.startsWith(TemporaryNames.PREFIX));
     assertEquals(a.length(), b.length());
     assertFalse(a.equals(b));
+    assertTrue(TemporaryNames.isTemporary(a));
+    assertFalse(TemporaryNames.isTemporary(a + "x"));
+    assertFalse(TemporaryNames.isTemporary(a.substring(0, a.length() - 1) + "_"));
+    assertFalse(TemporaryNames.isTemporary(".linkdupes.notes.txt"));
   }
 
   @Test
@@ -82,7 +91,7 @@ class LinkerTest {
     Path b = write("b", "content");
     Inode dup = inode(b);
     Files.writeString(b, "other bytes, longer");
-    GroupResult r = new Linker(LinkOps.SYSTEM, problems, tally)
+    GroupResult r = linker(LinkOps.SYSTEM)
         .link(new LinkGroup(inode(a), List.of(dup), null));
     assertTrue(r.linked().isEmpty());
     assertEquals(0, r.bytesFreed());
@@ -98,7 +107,7 @@ class LinkerTest {
     Inode kept = inode(a);
     Files.delete(a);
     Files.writeString(a, "new file under the old name");
-    GroupResult r = new Linker(LinkOps.SYSTEM, problems, tally)
+    GroupResult r = linker(LinkOps.SYSTEM)
         .link(new LinkGroup(kept, List.of(inode(b)), null));
     assertTrue(r.linked().isEmpty());
     assertEquals("content", Files.readString(b));
@@ -116,7 +125,7 @@ class LinkerTest {
         throw new FileSystemException(link.toString(), null, "No space left on device");
       }
     };
-    GroupResult r = new Linker(full, problems, tally)
+    GroupResult r = linker(full)
         .link(new LinkGroup(inode(a), List.of(inode(b)), null));
     assertTrue(r.linked().isEmpty());
     assertEquals(before, ino(b));
@@ -132,11 +141,12 @@ class LinkerTest {
     Path b = write("b", "content");
     LinkOps refusing = new Delegate() {
       @Override
-      public void rename(Path source, Path target) throws IOException {
+      public void rename(SecureDirectoryStream<Path> d, Path source, Path target)
+          throws IOException {
         throw new FileSystemException(target.toString(), null, "Operation not permitted");
       }
     };
-    new Linker(refusing, problems, tally).link(new LinkGroup(inode(a), List.of(inode(b)), null));
+    linker(refusing).link(new LinkGroup(inode(a), List.of(inode(b)), null));
     assertEquals("content", Files.readString(b));
     assertFalse(ino(a) == ino(b));
     assertTrue(temporaries().isEmpty());
@@ -159,7 +169,7 @@ class LinkerTest {
         super.createLink(link, existing);
       }
     };
-    GroupResult r = new Linker(limit3, problems, tally)
+    GroupResult r = linker(limit3)
         .link(new LinkGroup(inode(a), dups, null));
     assertEquals(0, problems.errorCount(), errBytes.toString());
     assertEquals("", errBytes.toString());
@@ -180,13 +190,14 @@ class LinkerTest {
     }
 
     @Override
-    public void rename(Path source, Path target) throws IOException {
-      LinkOps.SYSTEM.rename(source, target);
+    public void rename(SecureDirectoryStream<Path> dir, Path source, Path target)
+        throws IOException {
+      LinkOps.SYSTEM.rename(dir, source, target);
     }
 
     @Override
-    public void delete(Path path) throws IOException {
-      LinkOps.SYSTEM.delete(path);
+    public void delete(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+      LinkOps.SYSTEM.delete(dir, name);
     }
   }
 }

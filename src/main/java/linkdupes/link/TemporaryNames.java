@@ -1,0 +1,37 @@
+package linkdupes.link;
+
+import java.security.SecureRandom;
+
+/**
+ * Temporary names: a fixed prefix and a fixed number of random characters, so they fit wherever
+ * the name they replace fits, and leftovers of a killed run are recognisable.
+ */
+public final class TemporaryNames {
+  public static final String PREFIX = ".linkdupes.";
+  static final int RANDOM_CHARS = 12;
+  private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+  private final SecureRandom random = new SecureRandom();
+
+  /** A fresh name; it is created exclusively, so a name that exists is never reused. */
+  String next() {
+    StringBuilder b = new StringBuilder(PREFIX.length() + RANDOM_CHARS).append(PREFIX);
+    for (int i = 0; i < RANDOM_CHARS; i++) {
+      b.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+    }
+    return b.toString();
+  }
+
+  /** True for a name this tool makes, and only for such names. */
+  public static boolean isTemporary(String name) {
+    if (name.length() != PREFIX.length() + RANDOM_CHARS || !name.startsWith(PREFIX)) {
+      return false;
+    }
+    for (int i = PREFIX.length(); i < name.length(); i++) {
+      if (ALPHABET.indexOf(name.charAt(i)) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
