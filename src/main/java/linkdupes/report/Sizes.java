@@ -1,5 +1,8 @@
 package linkdupes.report;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,10 +38,12 @@ public final class Sizes {
     }
     String unit = m.group(2).toUpperCase(Locale.ROOT);
     int shift = unit.isEmpty() ? 0 : 10 * ("KMGTPE".indexOf(unit) + 1);
-    double value = Double.parseDouble(m.group(1)) * Math.pow(2, shift);
-    if (value >= 0x1p63) {
+    // exact arithmetic: a double would round byte counts above 2^53
+    BigInteger value = new BigDecimal(m.group(1)).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(shift)))
+        .setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
+    if (value.bitLength() > 63) {
       throw new IllegalArgumentException("size too large: '" + text + "'");
     }
-    return (long) Math.floor(value);
+    return value.longValueExact();
   }
 }
