@@ -89,7 +89,7 @@ public final class Deduplicator {
         plan.leftOtherDevice(),
         leftovers,
         tally.changed.get(),
-        tally.unreadable.get(),
+        tally.unreadable.get() + scan.unreadable(),
         tally.bytesRead.get(),
         Duration.ofNanos(System.nanoTime() - start));
     return new Result(summary, results);

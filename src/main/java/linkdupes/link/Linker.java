@@ -51,10 +51,14 @@ public final class Linker implements AutoCloseable {
   private enum Result { LINKED, SKIPPED, FAILED, TOO_MANY_LINKS, KEPT_CHANGED, GROUP_FAILED }
 
   /** The file every duplicate is linked to: a name of it and its attributes when hashed. */
-  private record Target(Path path, FileStat stat) {}
+  private record Target(Name name, FileStat stat) {
+    Path path() {
+      return name.path();
+    }
+  }
 
   public GroupResult link(LinkGroup group) {
-    Target target = new Target(group.kept().firstName().path(), group.kept().stat());
+    Target target = new Target(group.kept().firstName(), group.kept().stat());
     List<GroupResult.Link> linked = new ArrayList<>();
     long freed = 0;
     for (Inode dup : group.duplicates()) {
@@ -68,10 +72,13 @@ public final class Linker implements AutoCloseable {
         } else if (r == Result.TOO_MANY_LINKS) {
           LOG.debug("{} has too many links; {} is kept from here on",
               Paths.display(target.path()), Paths.display(name.path()));
-          target = new Target(name.path(), dup.stat());
+          target = new Target(name, dup.stat());
           promoted = true;
           break;
         } else if (r == Result.KEPT_CHANGED || r == Result.GROUP_FAILED) {
+          if (r == Result.KEPT_CHANGED) {
+            tally.changed.addAndGet(namesAfter(group, dup, name));
+          }
           return new GroupResult(group, linked, freed);
         }
       }
@@ -80,6 +87,15 @@ public final class Linker implements AutoCloseable {
       }
     }
     return new GroupResult(group, linked, freed);
+  }
+
+  /** Names of the group not yet tried after {@code name} of {@code dup}. */
+  private static long namesAfter(LinkGroup group, Inode dup, Name name) {
+    long after = dup.names().size() - 1 - dup.names().indexOf(name);
+    for (int i = group.duplicates().indexOf(dup) + 1; i < group.duplicates().size(); i++) {
+      after += group.duplicates().get(i).names().size();
+    }
+    return after;
   }
 
   private Result linkOne(Target target, Inode dup, Name name) {
@@ -114,7 +130,7 @@ public final class Linker implements AutoCloseable {
       if (ops.isTooManyLinks(e)) {
         return Result.TOO_MANY_LINKS;
       }
-      if (ops.failsForWholeGroup(e)) {
+      if (ops.failsForWholeGroup(e) && refusesLinks(target)) {
         problems.error("cannot link " + Paths.display(path) + " to "
             + Paths.display(target.path()) + ": " + Problems.reason(e)
             + " (the rest of this group is left as it was)");
@@ -134,10 +150,11 @@ public final class Linker implements AutoCloseable {
         return Result.KEPT_CHANGED;
       }
     } catch (NoSuchFileException e) {
-      problems.error("cannot link " + Paths.display(path)
-          + ": its directory was moved or replaced during the run; the temporary name "
-          + Paths.display(temp) + " may be left behind");
-      return Result.FAILED;
+      // The path no longer leads to the directory that was checked: a directory on the way was
+      // swapped in the instant before the link, which landed wherever the path leads now.
+      removeStray(temp, target.stat());
+      changed(path);
+      return Result.SKIPPED;
     } catch (IOException e) {
       problems.error("cannot read", temp, e);
       removeTemporary(dir, tempName);
@@ -159,6 +176,40 @@ public final class Linker implements AutoCloseable {
     }
     removeTemporary(dir, tempName);
     return Result.FAILED;
+  }
+
+  /**
+   * True when the kept file itself refuses a new link (its file system has no hard links or is
+   * read-only, or the file is immutable): tried once beside it, so a refusal of one duplicate's
+   * directory does not stop the whole group.
+   */
+  private boolean refusesLinks(Target target) {
+    Path probe;
+    try {
+      probe = createTemporaryLink(target.path(), target.path());
+    } catch (IOException e) {
+      return ops.failsForWholeGroup(e);
+    }
+    removeStray(probe, target.stat());
+    return false;
+  }
+
+  /**
+   * Removes a temporary name this run just made, wherever its path leads now, after checking,
+   * in its directory opened without following symlinks, that it is still the kept file.
+   */
+  private void removeStray(Path temp, FileStat kept) {
+    try {
+      Directory dir = directories.open(temp.toAbsolutePath().getParent().toRealPath());
+      if (Directory.sameInode(dir.attributes(temp.getFileName()).fileKey(), kept)) {
+        ops.delete(dir.stream(), temp.getFileName());
+        return;
+      }
+    } catch (IOException e) {
+      // reported below
+    }
+    problems.error("cannot remove temporary name " + Paths.display(temp)
+        + ": it is an extra name of " + "the kept file; remove it by hand");
   }
 
   /** A name or its directory could not be looked up: gone or swapped is a change, else an error. */

@@ -9,7 +9,8 @@ import java.util.List;
  */
 public record ScanResult(
     List<FoundFile> candidates, List<FoundFile> leftovers, List<Root> roots,
-    long regularFiles, long regularBytes, long otherEntries, long symlinkLoops) {
+    long regularFiles, long regularBytes, long otherEntries, long symlinkLoops,
+    long unreadable) {
 
   /**
    * A root walked: where the walk started, its real path, its position on the command line.

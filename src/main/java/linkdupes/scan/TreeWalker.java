@@ -46,7 +46,7 @@ public final class TreeWalker {
       Files.walkFileTree(root.start(), options, Integer.MAX_VALUE, visitor);
     }
     return new ScanResult(visitor.found, visitor.leftovers, roots, visitor.regular, visitor.bytes,
-        visitor.other, visitor.loops);
+        visitor.other, visitor.loops, visitor.unreadable);
   }
 
   /** Resolves the roots; drops missing ones (an error), repeated and nested ones (a warning). */
@@ -100,6 +100,7 @@ public final class TreeWalker {
     long bytes;
     long other;
     long loops;
+    long unreadable;
 
     @Override
     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
@@ -146,6 +147,7 @@ public final class TreeWalker {
         loops++;
         problems.warning("not following " + Paths.display(file) + ": symbolic link loop");
       } else {
+        unreadable++;
         problems.error("cannot read", file, e);
       }
       return FileVisitResult.CONTINUE;
@@ -154,6 +156,7 @@ public final class TreeWalker {
     @Override
     public FileVisitResult postVisitDirectory(Path dir, IOException e) {
       if (e != null) {
+        unreadable++;
         problems.error("cannot read directory", dir, e);
       }
       return FileVisitResult.CONTINUE;
