@@ -68,23 +68,24 @@ public final class TreeWalker {
     }
     List<Root> kept = new ArrayList<>();
     for (Root r : resolved) {
-      Root outer = null;
-      for (Root o : resolved) {
-        boolean nested = r.real().startsWith(o.real()) && !r.real().equals(o.real());
-        boolean repeated = r.real().equals(o.real()) && o.index() < r.index();
-        if (nested || repeated) {
-          outer = o;
-          break;
-        }
-      }
-      if (outer == null) {
+      if (resolved.stream().noneMatch(o -> contains(o, r))) {
         kept.add(r);
-      } else {
+      }
+    }
+    for (Root r : resolved) {
+      if (!kept.contains(r)) {
+        Root outer = kept.stream().filter(o -> contains(o, r)).findFirst().orElseThrow();
         problems.warning("skipping " + Paths.display(given.get(r.index()))
             + ": already scanned as part of " + Paths.display(given.get(outer.index())));
       }
     }
     return kept;
+  }
+
+  /** True when {@code outer} covers {@code inner}: inner lies below it, or is it and came later. */
+  private static boolean contains(Root outer, Root inner) {
+    return outer != inner && inner.real().startsWith(outer.real())
+        && (!inner.real().equals(outer.real()) || outer.index() < inner.index());
   }
 
   private static long dev(Path p) throws IOException {
