@@ -61,9 +61,10 @@ public final class Deduplicator {
     }
     LinkPlan plan = new Planner(options.policy()).plan(contentGroups);
     List<GroupResult> results;
-    long leftovers = scan.leftovers().size();
+    long leftovers;
     if (options.dryRun()) {
       results = plan.groups().stream().map(GroupResult::planned).toList();
+      leftovers = scan.leftovers().stream().filter(f -> Linker.isLeftover(f.path())).count();
     } else {
       Function<Name, Path> realPath = options.followSymlinks()
           ? Name::path // names were made real when symlinks are followed

@@ -306,6 +306,19 @@ public final class Linker implements AutoCloseable {
     }
   }
 
+  /**
+   * True when a real run would remove this temporary-shaped name (an extra name of a file, the
+   * same test as {@link #removeLeftover}); for a dry run's count.
+   */
+  public static boolean isLeftover(Path path) {
+    try {
+      FileStat st = FileStat.of(path);
+      return st.isRegularFile() && st.nlink() >= 2;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   @Override
   public void close() {
     directories.close();
