@@ -56,10 +56,11 @@ public final class Deduplicator {
     try (Hasher hasher = new Hasher(options.threads(), problems, tally)) {
       List<List<Inode>> partialGroups = hasher.byPartial(inodeGroups);
       log("partial digest", partialGroups.size(), "groups", start);
-      contentGroups = hasher.byFull(partialGroups);
-      log("full digest", contentGroups.size(), "groups", start);
+      contentGroups = hasher.byContent(partialGroups);
+      log("content", contentGroups.size(), "groups", start);
     }
     LinkPlan plan = new Planner(options.policy()).plan(contentGroups);
+    log("plan", plan.groups().size(), "groups", start);
     List<GroupResult> results;
     long leftovers;
     if (options.dryRun()) {

@@ -15,6 +15,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 import linkdupes.group.Grouping;
 import linkdupes.group.Inode;
 import linkdupes.report.Problems;
@@ -35,6 +38,7 @@ public final class Hasher implements AutoCloseable {
   private final ExecutorService pool;
   private final Problems problems;
   private final Tally tally;
+  private final LockstepComparer comparer;
   private final ThreadLocal<ByteBuffer> buffers =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
 
@@ -47,19 +51,54 @@ public final class Hasher implements AutoCloseable {
     }) : null;
     this.problems = problems;
     this.tally = tally;
+    this.comparer = new LockstepComparer(problems, tally);
   }
 
-  /** Splits groups by the partial digest. */
+  /**
+   * Splits groups by the first and last blocks. Groups of files no longer than two blocks are
+   * settled here: compared byte by byte side by side when small enough, else by SHA-256.
+   */
   public List<List<Inode>> byPartial(List<List<Inode>> groups) {
-    forEachInode(groups, inode -> inode.setPartialDigest(read(inode, true)));
-    return Grouping.regroup(groups, i -> key(i.partialDigest()));
+    List<List<Inode>> out = new ArrayList<>();
+    List<List<Inode>> compared = new ArrayList<>();
+    List<List<Inode>> keyed = new ArrayList<>();
+    for (List<Inode> g : groups) {
+      boolean small = isSettledByPartial(g.get(0).size());
+      (small && g.size() <= LockstepComparer.MAX_FILES ? compared : keyed).add(g);
+    }
+    forEach(compared, comparer::split).forEach(out::addAll);
+    forEachInode(keyed, inode -> inode.setPartialDigest(read(inode, true)));
+    out.addAll(Grouping.regroup(keyed, i -> key(i.partialDigest())));
+    return out;
   }
 
-  /** Splits groups by the full digest; inodes settled by the partial digest are not read again. */
-  public List<List<Inode>> byFull(List<List<Inode>> groups) {
-    forEachInode(groups, inode -> inode.setFullDigest(
-        isSettledByPartial(inode.size()) ? inode.partialDigest() : read(inode, false)));
-    return Grouping.regroup(groups, i -> key(i.fullDigest()));
+  /**
+   * Splits groups by their whole content. Files settled by the partial digest are not read
+   * again; groups of up to {@link LockstepComparer#MAX_FILES} files are compared byte by byte
+   * side by side (exact, and faster than a digest); larger groups by a streamed SHA-256 of each.
+   */
+  public List<List<Inode>> byContent(List<List<Inode>> groups) {
+    List<List<Inode>> out = new ArrayList<>();
+    List<List<Inode>> compared = new ArrayList<>();
+    List<List<Inode>> hashed = new ArrayList<>();
+    for (List<Inode> g : groups) {
+      if (isSettledByPartial(g.get(0).size())) {
+        out.add(g); // compared in full, or by a SHA-256 of every byte, by byPartial
+        g.forEach(i -> i.setFullDigest(i.partialDigest()));
+      } else if (g.size() <= LockstepComparer.MAX_FILES) {
+        compared.add(g);
+      } else {
+        hashed.add(g);
+      }
+    }
+    List<List<List<Inode>>> parts = forEach(compared, comparer::split);
+    parts.forEach(out::addAll);
+    forEach(hashed.stream().flatMap(List::stream).toList(), inode -> {
+      inode.setFullDigest(read(inode, false));
+      return null;
+    });
+    out.addAll(Grouping.regroup(hashed, i -> key(i.fullDigest())));
+    return out;
   }
 
   /** True when the partial read covers the whole file, so its digest is the full SHA-256. */
@@ -72,19 +111,26 @@ public final class Hasher implements AutoCloseable {
   }
 
   private void forEachInode(List<List<Inode>> groups, Consumer<Inode> task) {
+    forEach(groups.stream().flatMap(List::stream).toList(), inode -> {
+      task.accept(inode);
+      return null;
+    });
+  }
+
+  /** Applies {@code task} to every item on the pool's threads; results in the items' order. */
+  private <T, R> List<R> forEach(List<T> items, Function<T, R> task) {
+    List<R> results = new ArrayList<>(items.size());
     if (pool == null) {
-      groups.forEach(g -> g.forEach(task));
-      return;
+      items.forEach(i -> results.add(task.apply(i)));
+      return results;
     }
-    List<Future<?>> futures = new ArrayList<>();
-    for (List<Inode> g : groups) {
-      for (Inode inode : g) {
-        futures.add(pool.submit(() -> task.accept(inode)));
-      }
+    List<Future<R>> futures = new ArrayList<>(items.size());
+    for (T item : items) {
+      futures.add(pool.submit(() -> task.apply(item)));
     }
-    for (Future<?> f : futures) {
+    for (Future<R> f : futures) {
       try {
-        f.get();
+        results.add(f.get());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while reading files", e);
@@ -92,6 +138,7 @@ public final class Hasher implements AutoCloseable {
         throw new IllegalStateException(e.getCause());
       }
     }
+    return results;
   }
 
   /** Reads one inode through its first name; null (and a report) when it cannot be read. */
@@ -111,23 +158,39 @@ public final class Hasher implements AutoCloseable {
     }
   }
 
+  /**
+   * The key of a file's first and last blocks. For a file settled by them it is the SHA-256 of
+   * every byte, an identity. For a larger file it only tells files apart: two CRCs (CRC-32C and
+   * CRC-32, computed by the CPU's own instructions even before the JIT has warmed up), since
+   * the files it cannot tell apart are then compared byte for byte or by SHA-256.
+   */
   byte[] partialDigest(Path path, long size) throws IOException {
-    MessageDigest md = DigestUtils.getSha256Digest();
-    try (FileChannel ch = open(path)) {
-      if (isSettledByPartial(size)) {
-        readRange(ch, 0, size, md);
-      } else {
-        readRange(ch, 0, BLOCK, md);
-        readRange(ch, size - BLOCK, BLOCK, md);
+    if (isSettledByPartial(size)) {
+      MessageDigest md = DigestUtils.getSha256Digest();
+      try (FileChannel ch = open(path)) {
+        readRange(ch, 0, size, md::update);
       }
+      return md.digest();
     }
-    return md.digest();
+    CRC32C c = new CRC32C();
+    CRC32 d = new CRC32();
+    try (FileChannel ch = open(path)) {
+      readRange(ch, 0, BLOCK, b -> {
+        c.update(b.duplicate());
+        d.update(b);
+      });
+      readRange(ch, size - BLOCK, BLOCK, b -> {
+        c.update(b.duplicate());
+        d.update(b);
+      });
+    }
+    return ByteBuffer.allocate(8).putInt((int) c.getValue()).putInt((int) d.getValue()).array();
   }
 
   byte[] fullDigest(Path path, long size) throws IOException {
     MessageDigest md = DigestUtils.getSha256Digest();
     try (FileChannel ch = open(path)) {
-      readRange(ch, 0, size, md);
+      readRange(ch, 0, size, md::update);
       if (ch.size() != size) {
         throw new ChangedDuringRunException("size changed");
       }
@@ -139,7 +202,7 @@ public final class Hasher implements AutoCloseable {
     return FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
   }
 
-  private void readRange(FileChannel ch, long from, long length, MessageDigest md)
+  private void readRange(FileChannel ch, long from, long length, Consumer<ByteBuffer> sink)
       throws IOException {
     ByteBuffer buf = buffers.get();
     long pos = from;
@@ -153,7 +216,7 @@ public final class Hasher implements AutoCloseable {
       }
       pos += n;
       buf.flip();
-      md.update(buf);
+      sink.accept(buf);
     }
     tally.bytesRead.addAndGet(length);
   }

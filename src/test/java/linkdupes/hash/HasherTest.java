@@ -79,7 +79,7 @@ class HasherTest {
       List<List<Inode>> partial = h.byPartial(List.of(List.of(inode(a), inode(b), inode(middle))));
       assertEquals(1, partial.size());
       assertEquals(3, partial.get(0).size());
-      List<List<Inode>> full = h.byFull(partial);
+      List<List<Inode>> full = h.byContent(partial);
       assertEquals(1, full.size());
       assertEquals(List.of(a, b), full.get(0).stream().map(i -> i.firstName().path()).toList());
     }
@@ -94,7 +94,7 @@ class HasherTest {
       inodes.add(inode(Files.write(dir.resolve("f" + i), data)));
     }
     try (Hasher h = new Hasher(2, problems, tally)) {
-      List<List<Inode>> full = h.byFull(h.byPartial(List.of(inodes)));
+      List<List<Inode>> full = h.byContent(h.byPartial(List.of(inodes)));
       assertEquals(1, full.size());
     }
     assertEquals(4L * size + 4L * 2 * Hasher.BLOCK, tally.bytesRead.get());
@@ -105,12 +105,37 @@ class HasherTest {
     byte[] data = random(5000, 4);
     Inode a = inode(Files.write(dir.resolve("a"), data));
     Inode b = inode(Files.write(dir.resolve("b"), data));
+    data[4999] ^= 1;
+    Inode c = inode(Files.write(dir.resolve("c"), data));
     try (Hasher h = new Hasher(1, problems, tally)) {
-      List<List<Inode>> full = h.byFull(h.byPartial(List.of(List.of(a, b))));
-      assertEquals(1, full.size());
-      assertArrayEquals(DigestUtils.sha256(data), a.fullDigest());
+      List<List<Inode>> full = h.byContent(h.byPartial(List.of(List.of(a, b, c))));
+      assertEquals(List.of(List.of(a, b)), full);
     }
-    assertEquals(2 * 5000, tally.bytesRead.get());
+    assertEquals(3 * 5000, tally.bytesRead.get(), "each read once, in full");
+  }
+
+  @Test
+  void manySmallFilesOfOneSizeAreSettledBySha256OfEveryByte() throws Exception {
+    byte[] data = random(3000, 9);
+    List<Inode> same = new ArrayList<>();
+    List<Inode> all = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      if (i >= 40) {
+        data[i] ^= 1; // every later file differs from all the others
+      }
+      Inode x = inode(Files.write(dir.resolve("f" + i), data));
+      all.add(x);
+      if (i < 40) {
+        same.add(x);
+      }
+    }
+    try (Hasher h = new Hasher(2, problems, tally)) {
+      List<List<Inode>> full = h.byContent(h.byPartial(List.of(all)));
+      assertEquals(List.of(same), full);
+      assertArrayEquals(DigestUtils.sha256(Files.readAllBytes(dir.resolve("f0"))),
+          same.get(0).fullDigest());
+    }
+    assertEquals(80 * 3000, tally.bytesRead.get(), "each read once, in full");
   }
 
   @Test
@@ -120,7 +145,7 @@ class HasherTest {
     Inode b = inode(Files.write(dir.resolve("b"), data));
     Files.write(dir.resolve("b"), new byte[10]);
     try (Hasher h = new Hasher(1, problems, tally)) {
-      assertTrue(h.byFull(h.byPartial(List.of(List.of(a, b)))).isEmpty());
+      assertTrue(h.byContent(h.byPartial(List.of(List.of(a, b)))).isEmpty());
     }
     assertEquals(1, tally.changed.get());
     assertEquals(0, problems.errorCount());
@@ -139,5 +164,45 @@ class HasherTest {
     }
     assertFalse(errBytes.toString().isEmpty());
     assertTrue(errBytes.toString().contains(dir.resolve("b").toString()), errBytes.toString());
+  }
+
+  @Test
+  void aFileStopsBeingReadOnceNoOtherFileSharesItsBytes() throws Exception {
+    int size = 1 << 20;
+    byte[] data = random(size, 7);
+    Inode a = inode(Files.write(dir.resolve("a"), data));
+    Inode b = inode(Files.write(dir.resolve("b"), data));
+    data[10_000] ^= 1;
+    Inode c = inode(Files.write(dir.resolve("c"), data));
+    try (Hasher h = new Hasher(1, problems, tally)) {
+      List<List<Inode>> same = h.byContent(h.byPartial(List.of(List.of(a, b, c))));
+      assertEquals(List.of(List.of(a, b)), same);
+    }
+    long chunk = 256 * 1024;
+    assertEquals(3L * 2 * Hasher.BLOCK + 3 * chunk + 2 * (size - chunk), tally.bytesRead.get(),
+        "c is read up to the chunk where it differs, a and b once in full");
+  }
+
+  @Test
+  void groupsTooLargeToCompareSideBySideAreSplitByDigest() throws Exception {
+    byte[] data = random(20_000, 8);
+    List<Inode> inodes = new ArrayList<>();
+    for (int i = 0; i < 70; i++) {
+      inodes.add(inode(Files.write(dir.resolve("same" + i), data)));
+    }
+    data[10_000] ^= 1;
+    Inode odd1 = inode(Files.write(dir.resolve("odd1"), data));
+    Inode odd2 = inode(Files.write(dir.resolve("odd2"), data));
+    data[10_001] ^= 1;
+    Inode alone = inode(Files.write(dir.resolve("alone"), data));
+    List<Inode> group = new ArrayList<>(inodes);
+    group.addAll(List.of(odd1, odd2, alone));
+    try (Hasher h = new Hasher(2, problems, tally)) {
+      List<List<Inode>> parts = h.byContent(h.byPartial(List.of(group)));
+      assertEquals(2, parts.size());
+      assertTrue(parts.contains(inodes));
+      assertTrue(parts.contains(List.of(odd1, odd2)));
+      assertArrayEquals(DigestUtils.sha256(data), alone.fullDigest(), "hashed, not compared");
+    }
   }
 }

@@ -1,0 +1,149 @@
+package linkdupes.hash;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import linkdupes.group.Inode;
+import linkdupes.report.Paths;
+import linkdupes.report.Problems;
+import linkdupes.report.Tally;
+
+/**
+ * Splits a group of same-size files by their bytes, reading all of them side by side one chunk
+ * at a time and comparing the chunks directly. Exact, with no digest to compute; a file stops
+ * being read as soon as no other file in its group has its bytes so far.
+ */
+final class LockstepComparer {
+  /** Groups larger than this are hashed instead: each open file costs a descriptor and a buffer. */
+  static final int MAX_FILES = 64;
+  private static final int CHUNK = 256 * 1024;
+
+  private final Problems problems;
+  private final Tally tally;
+  private final ThreadLocal<ByteBuffer[]> buffers =
+      ThreadLocal.withInitial(() -> new ByteBuffer[MAX_FILES]);
+
+  LockstepComparer(Problems problems, Tally tally) {
+    this.problems = problems;
+    this.tally = tally;
+  }
+
+  /** An open file of the group and the buffer its next chunk is read into. */
+  private record Member(Inode inode, FileChannel channel, ByteBuffer buffer) {}
+
+  /** The parts of {@code group} whose bytes are all equal, each of two or more inodes. */
+  List<List<Inode>> split(List<Inode> group) {
+    if (group.size() > MAX_FILES) {
+      throw new IllegalArgumentException("group too large for lockstep: " + group.size());
+    }
+    List<Member> members = open(group);
+    try {
+      long size = group.get(0).size();
+      List<List<Member>> active = new ArrayList<>();
+      if (members.size() >= 2) {
+        active.add(members);
+      }
+      for (long pos = 0; pos < size && !active.isEmpty(); pos += CHUNK) {
+        int n = (int) Math.min(CHUNK, size - pos);
+        List<List<Member>> next = new ArrayList<>();
+        for (List<Member> part : active) {
+          next.addAll(compareChunk(part, pos, n));
+        }
+        active = next;
+      }
+      List<List<Inode>> out = new ArrayList<>(active.size());
+      for (List<Member> part : active) {
+        out.add(part.stream().map(Member::inode).toList());
+      }
+      return out;
+    } finally {
+      for (Member m : members) {
+        try {
+          m.channel().close();
+        } catch (IOException e) {
+          // closing a file we only read cannot lose data
+        }
+      }
+    }
+  }
+
+  private List<Member> open(List<Inode> group) {
+    ByteBuffer[] pool = buffers.get();
+    List<Member> members = new ArrayList<>(group.size());
+    for (Inode inode : group) {
+      try {
+        FileChannel ch = FileChannel.open(inode.firstName().path(), StandardOpenOption.READ,
+            LinkOption.NOFOLLOW_LINKS);
+        int slot = members.size();
+        if (pool[slot] == null) {
+          pool[slot] = ByteBuffer.allocateDirect(CHUNK);
+        }
+        members.add(new Member(inode, ch, pool[slot]));
+      } catch (IOException e) {
+        failed(inode, e);
+      }
+    }
+    return members;
+  }
+
+  /** Reads one chunk of every member and splits them by its bytes; drops members left alone. */
+  private List<List<Member>> compareChunk(List<Member> part, long pos, int n) {
+    List<Member> read = new ArrayList<>(part.size());
+    for (Member m : part) {
+      try {
+        readFully(m, pos, n);
+        read.add(m);
+      } catch (IOException e) {
+        failed(m.inode(), e);
+      }
+    }
+    List<List<Member>> classes = new ArrayList<>();
+    for (Member m : read) {
+      List<Member> home = null;
+      for (List<Member> c : classes) {
+        if (c.get(0).buffer().mismatch(m.buffer()) == -1) {
+          home = c;
+          break;
+        }
+      }
+      if (home == null) {
+        home = new ArrayList<>(2);
+        classes.add(home);
+      }
+      home.add(m);
+    }
+    classes.removeIf(c -> c.size() < 2);
+    return classes;
+  }
+
+  private void readFully(Member m, long pos, int n) throws IOException {
+    ByteBuffer buf = m.buffer();
+    buf.clear().limit(n);
+    long at = pos;
+    while (buf.hasRemaining()) {
+      int got = m.channel().read(buf, at);
+      if (got < 0) {
+        throw new ChangedDuringRunException("file shrank");
+      }
+      at += got;
+    }
+    buf.flip();
+    tally.bytesRead.addAndGet(n);
+  }
+
+  private void failed(Inode inode, IOException e) {
+    var path = inode.firstName().path();
+    if (e instanceof ChangedDuringRunException || e instanceof NoSuchFileException) {
+      tally.changed.incrementAndGet();
+      problems.warning("skipping " + Paths.display(path) + ": changed during the run");
+    } else {
+      tally.unreadable.incrementAndGet();
+      problems.error("cannot read", path, e);
+    }
+  }
+}
