@@ -10,18 +10,15 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -59,7 +56,7 @@ class BadInputTest {
   @AfterEach
   void removeDeepTree() {
     if (deep != null) {
-      Sh.run(tmp, "rm -rf -- \"$1\"", deep.toString());
+      Trees.bash(tmp, "rm -rf -- \"$1\"", deep.toString());
     }
   }
 
@@ -316,7 +313,7 @@ class BadInputTest {
   @Test
   void namesThatAreNotUtf8AreLinkedByAJvmRunningUnderLcAllC() throws Exception {
     String content = "the same bytes under every name\n";
-    Sh.run(tree, String.join("\n",
+    Trees.bash(tree, String.join("\n",
         "set -e",
         "p() { printf '%s' '" + content.strip() + "'; echo; }",
         "p > plain.txt",
@@ -338,14 +335,16 @@ class BadInputTest {
           "premise: every name holds the same bytes: " + f);
     }
 
-    Sub settings = Sub.java(tmp, Map.of("LC_ALL", "C"), "-XshowSettings:properties", "-version");
+    CommandRun settings = underLocale(tmp, Map.of("LC_ALL", "C"),
+        List.of(Subprocess.java(), "-XshowSettings:properties", "-version"));
     assertTrue(settings.err().contains("sun.jnu.encoding = ANSI_X3.4-1968"),
         () -> "premise: a JVM under LC_ALL=C decodes file names as ASCII\n" + settings);
 
-    Sub run = Sub.linkdupes(tmp, Map.of("LC_ALL", "C"), "-v", tree.toString());
+    CommandRun run = underLocale(tmp, Map.of("LC_ALL", "C"),
+        Subprocess.linkdupesCommand(Subprocess.testClassPath(), List.of(), "-v", tree));
     TreeListing after = TreeListing.of(tmp);
 
-    assertEquals(0, run.exit(), run::toString);
+    assertEquals(0, run.exitCode(), run::toString);
     assertEquals("", run.err(), run::toString);
     assertTrue(run.out().contains("Linked:     5 names\n"), run::toString);
     assertTrue(run.out().contains("(" + 5 * content.length() + " bytes)"), run::toString);
@@ -370,7 +369,7 @@ class BadInputTest {
       firstTooLong++;
     }
     assertTrue(firstTooLong <= 40, "the chain crosses PATH_MAX");
-    Sh.run(tree, String.join("\n",
+    Trees.bash(tree, String.join("\n",
         "set -e",
         "printf shallow > a; printf shallow > b; printf deep-data > c",
         "for i in $(seq 1 40); do",
@@ -423,7 +422,7 @@ class BadInputTest {
     int lastName = 4080 - prefix - levels * (LEVEL.length() + 1) - 1;
     Assumptions.assumeTrue(levels > 0 && lastName >= 1 && lastName <= 255, "odd @TempDir path");
     String last = "z".repeat(lastName);
-    Sh.run(tree, String.join("\n",
+    Trees.bash(tree, String.join("\n",
         "set -e",
         "printf shallow > a; printf shallow > b",
         "for i in $(seq 1 " + levels + "); do mkdir " + LEVEL + "; cd " + LEVEL + "; done",
@@ -475,7 +474,7 @@ class BadInputTest {
    * is longer than a name): "./relative/path" to "D", "L" or "F ino nlink size sha256".
    */
   private static Map<String, String> deepListing(Path root) {
-    String out = Sh.run(root, String.join("\n",
+    String out = Trees.bash(root, String.join("\n",
         "set -e",
         "shopt -s dotglob nullglob",
         "walk() {",
@@ -526,81 +525,24 @@ class BadInputTest {
   }
 
   private static String sha256(String s) {
-    try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return TreeListing.sha256(s.getBytes(StandardCharsets.UTF_8));
   }
 
   // ---------------------------------------------------------------------------------------
   // subprocesses
 
-  /** A bash script run in a directory; its stdout, or a test failure when it exits non-zero. */
-  private static final class Sh {
-    static String run(Path dir, String script, String... args) {
-      List<String> command = new ArrayList<>(List.of("bash", "-c", script, "bash"));
-      command.addAll(List.of(args));
-      Sub r = Sub.start(new ProcessBuilder(command).directory(dir.toFile()), 60);
-      assertEquals(0, r.exit(), () -> "bash failed: " + script + "\n" + r);
-      return r.out();
-    }
-  }
-
-  /** A finished subprocess: exit code, stdout and stderr (decoded as ISO-8859-1). */
-  private record Sub(int exit, String out, String err) {
-    /** Runs {@code linkdupes.Main} in a new JVM with exactly the given locale variables. */
-    static Sub linkdupes(Path dir, Map<String, String> locale, String... args) {
-      String classpath = System.getProperty("surefire.test.class.path",
-          System.getProperty("java.class.path"));
-      List<String> javaArgs = new ArrayList<>(List.of("-cp", classpath, "linkdupes.Main"));
-      javaArgs.addAll(List.of(args));
-      return java(dir, locale, javaArgs.toArray(new String[0]));
-    }
-
-    /** Runs this JVM's java with the given arguments and exactly the given locale variables. */
-    static Sub java(Path dir, Map<String, String> locale, String... args) {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> command = new ArrayList<>(List.of(java));
-      command.addAll(List.of(args));
-      ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-      pb.environment().keySet().removeIf(k -> k.equals("LANG") || k.equals("LANGUAGE")
-          || k.startsWith("LC_") || k.startsWith("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS")
-          || k.equals("JDK_JAVA_OPTIONS"));
-      pb.environment().putAll(locale);
-      return start(pb, 60);
-    }
-
-    static Sub start(ProcessBuilder pb, int timeoutSeconds) {
-      try {
-        Path out = Files.createTempFile("linkdupes-out-", ".txt");
-        Path err = Files.createTempFile("linkdupes-err-", ".txt");
-        try {
-          Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-          p.getOutputStream().close();
-          if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("did not finish in " + timeoutSeconds + " s: "
-                + pb.command());
-          }
-          return new Sub(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
-              Files.readString(err, StandardCharsets.ISO_8859_1));
-        } finally {
-          Files.deleteIfExists(out);
-          Files.deleteIfExists(err);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
-    }
+  /**
+   * Runs a java command in {@code dir} with exactly the given locale variables and no JVM
+   * options from the environment; its output is decoded as ISO-8859-1.
+   */
+  private static CommandRun underLocale(Path dir, Map<String, String> locale,
+      List<String> command) {
+    return Subprocess.of(command).in(dir)
+        .withoutEnv(k -> k.equals("LANG") || k.equals("LANGUAGE") || k.startsWith("LC_")
+            || k.startsWith("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS")
+            || k.equals("JDK_JAVA_OPTIONS"))
+        .env(locale)
+        .decodedAs(StandardCharsets.ISO_8859_1)
+        .run();
   }
 }

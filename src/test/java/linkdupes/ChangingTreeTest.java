@@ -18,15 +18,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import linkdupes.link.LinkOps;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -227,17 +223,13 @@ class ChangingTreeTest {
     List<Path> changed = List.of(d2, d3);
 
     List<String> seenAtChange = new ArrayList<>();
-    AtomicInteger calls = new AtomicInteger();
-    LinkOps racing = Trees.withCreateLink((link, existing) -> {
-      if (calls.incrementAndGet() == 1) {
-        seenAtChange.add(link.getParent() + " " + existing);
-        for (Path c : changed) {
-          // not linked yet: still its own single-named file with the hashed bytes
-          seenAtChange.add(c + " nlink=" + Trees.nlink(c) + " same=" + isData(c));
-          change.apply(c);
-        }
+    LinkOps racing = FakeOps.beforeFirstLink((link, existing) -> {
+      seenAtChange.add(link.getParent() + " " + existing);
+      for (Path c : changed) {
+        // not linked yet: still its own single-named file with the hashed bytes
+        seenAtChange.add(c + " nlink=" + Trees.nlink(c) + " same=" + isData(c));
+        change.apply(c);
       }
-      LinkOps.SYSTEM.createLink(link, existing);
     });
 
     TreeListing before = TreeListing.of(tmp);
@@ -305,16 +297,12 @@ class ChangingTreeTest {
         123_456_789)));
     FileTime hashedTime = Files.getLastModifiedTime(d2, LinkOption.NOFOLLOW_LINKS);
     List<FileTime> restored = new ArrayList<>();
-    AtomicInteger calls = new AtomicInteger();
-    LinkOps racing = Trees.withCreateLink((link, existing) -> {
-      if (calls.incrementAndGet() == 1) {
-        try (FileChannel ch = FileChannel.open(d2, StandardOpenOption.WRITE)) {
-          ch.write(java.nio.ByteBuffer.wrap(OTHER), 0);
-        }
-        Files.setLastModifiedTime(d2, hashedTime);
-        restored.add(Files.getLastModifiedTime(d2, LinkOption.NOFOLLOW_LINKS));
+    LinkOps racing = FakeOps.beforeFirstLink((link, existing) -> {
+      try (FileChannel ch = FileChannel.open(d2, StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(OTHER), 0);
       }
-      LinkOps.SYSTEM.createLink(link, existing);
+      Files.setLastModifiedTime(d2, hashedTime);
+      restored.add(Files.getLastModifiedTime(d2, LinkOption.NOFOLLOW_LINKS));
     });
 
     TreeListing before = TreeListing.of(tmp);
@@ -416,13 +404,9 @@ class ChangingTreeTest {
         mtime(write(tree.resolve("a/d2"), DATA), T_KEPT + 2000),
         mtime(write(tree.resolve("d3"), DATA), T_KEPT + 3000),
         mtime(write(tree.resolve("b/d4"), DATA), T_KEPT + 4000));
-    AtomicInteger calls = new AtomicInteger();
-    LinkOps racing = Trees.withCreateLink((link, existing) -> {
-      LinkOps.SYSTEM.createLink(link, existing);
-      if (calls.incrementAndGet() == 1) {
-        assertEquals(k, existing);
-        change.apply(k, tmp.resolve("scratch"));
-      }
+    FakeOps.FirstLink racing = FakeOps.afterFirstLink((link, existing) -> {
+      assertEquals(k, existing);
+      change.apply(k, tmp.resolve("scratch"));
     });
 
     TreeListing before = TreeListing.of(tmp);
@@ -430,7 +414,7 @@ class ChangingTreeTest {
     TreeListing after = TreeListing.of(tmp);
 
     assertEquals(0, run.exitCode(), run::toString);
-    assertTrue(calls.get() >= 1, "createLink was called");
+    assertTrue(racing.calls() >= 1, "createLink was called");
     assertFileHolds(after, rel(k), change.newBytes());
     long newKeptIno = after.ino("tree", "k");
     for (Path d : dups) {
@@ -502,13 +486,9 @@ class ChangingTreeTest {
     mtime(write(tree.resolve("sub/d2"), DATA), T_KEPT + 2000);
     Swap swap = swapWithOutsideHolding("d1", "d2");
     TreeListing outsideBefore = TreeListing.of(swap.outside());
-    AtomicInteger calls = new AtomicInteger();
-    LinkOps racing = Trees.withCreateLink((link, existing) -> {
-      LinkOps.SYSTEM.createLink(link, existing);
-      if (calls.incrementAndGet() == 1) {
-        assertEquals(first.getParent(), link.getParent());
-        swap.run();
-      }
+    LinkOps racing = FakeOps.afterFirstLink((link, existing) -> {
+      assertEquals(first.getParent(), link.getParent());
+      swap.run();
     });
 
     TreeListing before = TreeListing.of(tree);
@@ -541,12 +521,9 @@ class ChangingTreeTest {
     Swap swap = swapWithOutsideHolding("d1");
     TreeListing outsideBefore = TreeListing.of(swap.outside());
     List<Path> temporaries = new ArrayList<>();
-    LinkOps racing = Trees.withCreateLink((link, existing) -> {
-      LinkOps.SYSTEM.createLink(link, existing);
-      if (temporaries.isEmpty()) {
-        temporaries.add(link);
-        swap.run();
-      }
+    LinkOps racing = FakeOps.afterFirstLink((link, existing) -> {
+      temporaries.add(link);
+      swap.run();
     });
 
     TreeListing before = TreeListing.of(tree);
@@ -578,13 +555,7 @@ class ChangingTreeTest {
     mtime(write(tree.resolve("sub/d1"), DATA), T_KEPT + 1000);
     Swap swap = swapWithOutsideHolding("d1");
     TreeListing outsideBefore = TreeListing.of(swap.outside());
-    AtomicInteger calls = new AtomicInteger();
-    LinkOps racing = Trees.withCreateLink((link, existing) -> {
-      if (calls.incrementAndGet() == 1) {
-        swap.run();
-      }
-      LinkOps.SYSTEM.createLink(link, existing);
-    });
+    LinkOps racing = FakeOps.beforeFirstLink((link, existing) -> swap.run());
 
     TreeListing before = TreeListing.of(tree);
     CommandRun run = CommandRun.withOps(racing, tree);
@@ -613,7 +584,7 @@ class ChangingTreeTest {
   static void assertFileHolds(TreeListing listing, Path rel, byte[] expected) {
     TreeListing.Entry e = listing.get(rel);
     assertEquals(TreeListing.Type.FILE, e.type(), e::toString);
-    assertEquals(sha256(expected), e.sha256(), () -> rel + " holds other bytes: " + e);
+    assertEquals(TreeListing.sha256(expected), e.sha256(), () -> rel + " holds other bytes: " + e);
   }
 
   private static boolean isData(Path p) {
@@ -628,13 +599,5 @@ class ChangingTreeTest {
     byte[] c = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);
     return c;
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import linkdupes.link.LinkOps;
 import org.junit.jupiter.api.Assumptions;
@@ -217,14 +216,7 @@ class EdgeCasesTest {
     byte[] a = random(8, size);
     byte[] b = a.clone();
     System.arraycopy(random(9, size - 65_536), 0, b, 65_536, size - 65_536);
-    write(tree.resolve("a"), a);
-    write(tree.resolve("b"), b);
-
-    Outcome o = Outcome.main(tmp, tree);
-
-    o.run().assertCleanSuccess();
-    o.before().assertIdenticalTo(o.after());
-    assertEquals(0, o.run().freedBytes());
+    assertNeverMerged(a, b);
   }
 
   @Test
@@ -233,6 +225,11 @@ class EdgeCasesTest {
     byte[] a = random(10, size);
     byte[] b = a.clone();
     System.arraycopy(random(11, size - 65_536), 0, b, 0, size - 65_536);
+    assertNeverMerged(a, b);
+  }
+
+  /** Runs on a tree of the files {@code a} and {@code b}, and checks that it changed nothing. */
+  private void assertNeverMerged(byte[] a, byte[] b) {
     write(tree.resolve("a"), a);
     write(tree.resolve("b"), b);
 
@@ -269,7 +266,7 @@ class EdgeCasesTest {
     write(tree.resolve("b"), data);
     write(tree.resolve("sub/c"), data);
     AtomicInteger attempts = new AtomicInteger();
-    LinkOps full = Trees.withCreateLink((link, existing) -> {
+    LinkOps full = FakeOps.withCreateLink((link, existing) -> {
       attempts.incrementAndGet();
       throw new FileSystemException(link.toString(), null, "No space left on device");
     });
@@ -295,24 +292,13 @@ class EdgeCasesTest {
     write(tree.resolve("a"), data);
     write(tree.resolve("b"), data);
     AtomicInteger renames = new AtomicInteger();
-    LinkOps readOnly = new LinkOps() {
-      @Override
-      public void createLink(Path link, Path existing) throws java.io.IOException {
-        LinkOps.SYSTEM.createLink(link, existing);
-      }
-
+    LinkOps readOnly = new FakeOps() {
       @Override
       public void rename(java.nio.file.SecureDirectoryStream<Path> dir, Path source, Path target)
           throws java.io.IOException {
         renames.incrementAndGet();
         throw new FileSystemException(source.toString(), target.toString(),
             "Operation not permitted");
-      }
-
-      @Override
-      public void delete(java.nio.file.SecureDirectoryStream<Path> dir, Path name)
-          throws java.io.IOException {
-        LinkOps.SYSTEM.delete(dir, name);
       }
     };
 
@@ -335,7 +321,7 @@ class EdgeCasesTest {
       names.add(Path.of("tree", "f" + i));
     }
 
-    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(Trees.linkLimit(3), tree));
+    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(FakeOps.linkLimit(3), tree));
 
     o.run().assertCleanSuccess();
     Map<Long, Integer> perInode = o.after().namesPerInode(names);
@@ -356,7 +342,7 @@ class EdgeCasesTest {
     link(tree.resolve("d2"), d);
     mtime(write(tree.resolve("e"), data), 1_200_000_000L);
 
-    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(Trees.linkLimit(3), tree));
+    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(FakeOps.linkLimit(3), tree));
 
     o.run().assertCleanSuccess();
     List<Path> names = rel("tree/k1", "tree/k2", "tree/d1", "tree/d2", "tree/e");
@@ -370,12 +356,8 @@ class EdgeCasesTest {
   void skipsDuplicateThatChangesWhileBeingLinked() {
     Path a = mtime(write(tree.resolve("a"), "same bytes"), 1_000_000_000L);
     Path b = mtime(write(tree.resolve("b"), "same bytes"), 1_100_000_000L);
-    AtomicBoolean once = new AtomicBoolean();
-    LinkOps racing = Trees.withCreateLink((link, existing) -> {
-      if (once.compareAndSet(false, true)) {
-        Files.writeString(b, "NEW! bytes"); // a writer changes the duplicate: same size, new time
-      }
-      Files.createLink(link, existing);
+    LinkOps racing = FakeOps.beforeFirstLink((link, existing) -> {
+      Files.writeString(b, "NEW! bytes"); // a writer changes the duplicate: same size, new time
     });
 
     CommandRun run = CommandRun.withOps(racing, tree);
@@ -394,13 +376,9 @@ class EdgeCasesTest {
   void stopsGroupWhenKeptFileIsReplacedWhileLinking() {
     Path a = mtime(write(tree.resolve("a"), "same bytes"), 1_000_000_000L);
     Path b = mtime(write(tree.resolve("b"), "same bytes"), 1_100_000_000L);
-    AtomicBoolean once = new AtomicBoolean();
-    LinkOps racing = Trees.withCreateLink((link, existing) -> {
-      if (once.compareAndSet(false, true)) {
-        Path fresh = write(tmp.resolve("fresh"), "NEW! bytes");
-        Files.move(fresh, existing, StandardCopyOption.ATOMIC_MOVE);
-      }
-      Files.createLink(link, existing);
+    LinkOps racing = FakeOps.beforeFirstLink((link, existing) -> {
+      Path fresh = write(tmp.resolve("fresh"), "NEW! bytes");
+      Files.move(fresh, existing, StandardCopyOption.ATOMIC_MOVE);
     });
 
     CommandRun run = CommandRun.withOps(racing, tree);
@@ -419,12 +397,8 @@ class EdgeCasesTest {
   void neverLinksDuplicateToKeptFileRewrittenJustBeforeLinking() {
     Path a = mtime(write(tree.resolve("a"), "same bytes"), 1_000_000_000L);
     Path b = mtime(write(tree.resolve("b"), "same bytes"), 1_100_000_000L);
-    AtomicBoolean once = new AtomicBoolean();
-    LinkOps racing = Trees.withCreateLink((link, existing) -> {
-      if (once.compareAndSet(false, true)) {
-        Files.writeString(existing, "NEW! bytes"); // a writer rewrites the kept file in place
-      }
-      Files.createLink(link, existing);
+    LinkOps racing = FakeOps.beforeFirstLink((link, existing) -> {
+      Files.writeString(existing, "NEW! bytes"); // a writer rewrites the kept file in place
     });
 
     CommandRun run = CommandRun.withOps(racing, tree);

@@ -205,13 +205,18 @@ class EndToEndTest {
     assertEquals(2500, o.run().freedBytes());
   }
 
-  @Test
-  void neverMergesFilesWithOtherPermissions() {
+  /** Four copies of 1234 bytes: rw-a and rw-b of mode 644, ro of 444, exec of 755. */
+  private void buildTreeWithOtherPermissions() {
     byte[] data = random(9, 1234);
     mode(write(tree.resolve("rw-a"), data), "rw-r--r--");
     mode(write(tree.resolve("rw-b"), data), "rw-r--r--");
     mode(write(tree.resolve("ro"), data), "r--r--r--");
     mode(write(tree.resolve("exec"), data), "rwxr-xr-x");
+  }
+
+  @Test
+  void neverMergesFilesWithOtherPermissions() {
+    buildTreeWithOtherPermissions();
 
     Outcome o = Outcome.main(tmp, tree);
 
@@ -228,11 +233,7 @@ class EndToEndTest {
 
   @Test
   void mergesFilesWithOtherPermissionsWhenIgnoringMode() {
-    byte[] data = random(9, 1234);
-    mode(write(tree.resolve("rw-a"), data), "rw-r--r--");
-    mode(write(tree.resolve("rw-b"), data), "rw-r--r--");
-    mode(write(tree.resolve("ro"), data), "r--r--r--");
-    mode(write(tree.resolve("exec"), data), "rwxr-xr-x");
+    buildTreeWithOtherPermissions();
 
     Outcome o = Outcome.main(tmp, "-p", tree);
 
@@ -432,13 +433,18 @@ class EndToEndTest {
     assertEquals(1000, o.run().freedBytes());
   }
 
-  @Test
-  void sizeLimitsChooseTheCandidates() {
-    for (int size : new int[] {10, 100, 1000}) {
+  /** For each size, a pair of copies named a{size} and b{size}. */
+  private void writePairsOfSizes(int... sizes) {
+    for (int size : sizes) {
       byte[] data = random(size, size);
       write(tree.resolve("a" + size), data);
       write(tree.resolve("b" + size), data);
     }
+  }
+
+  @Test
+  void sizeLimitsChooseTheCandidates() {
+    writePairsOfSizes(10, 100, 1000);
 
     Outcome o = Outcome.main(tmp, "--min-size", "50", "--max-size", "500", tree);
 
@@ -451,11 +457,7 @@ class EndToEndTest {
 
   @Test
   void sizeLimitsIncludeTheirBounds() {
-    for (int size : new int[] {99, 100, 200, 201}) {
-      byte[] data = random(size, size);
-      write(tree.resolve("a" + size), data);
-      write(tree.resolve("b" + size), data);
-    }
+    writePairsOfSizes(99, 100, 200, 201);
 
     Outcome o = Outcome.main(tmp, "-s", "100", "-S", "200", tree);
 

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -50,9 +50,8 @@ class FileSystemsTest {
   @AfterEach
   void cleanUp() throws IOException {
     if (unmount != null) {
-      Cmd r = Cmd.run(unmount, 30);
-      if (r.exit() != 0) {
-        Cmd.run(List.of("umount", "-l", unmount.get(unmount.size() - 1)), 30);
+      if (exec(unmount, 30).exitCode() != 0) {
+        exec(List.of("umount", "-l", unmount.get(unmount.size() - 1)), 30);
       }
       unmount = null;
     }
@@ -122,7 +121,7 @@ class FileSystemsTest {
       names.add(tmp.relativize(f));
     }
 
-    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(Trees.linkLimit(5), tree));
+    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(FakeOps.linkLimit(5), tree));
 
     o.run().assertCleanSuccess();
     Map<Long, Integer> perInode = o.after().namesPerInode(names);
@@ -232,8 +231,8 @@ class FileSystemsTest {
     try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
       f.setLength(16 << 20);
     }
-    Cmd mkfsRun = Cmd.run(List.of(mkfs.get().toString(), img.toString()), 60);
-    Assumptions.assumeTrue(mkfsRun.exit() == 0, () -> "mkfs.vfat failed: " + mkfsRun.output());
+    CommandRun mkfsRun = exec(List.of(mkfs.get().toString(), img.toString()), 60);
+    Assumptions.assumeTrue(mkfsRun.exitCode() == 0, () -> "mkfs.vfat failed: " + mkfsRun);
     Path mnt = Trees.mkdirs(tmp.resolve("mnt"));
     mountFat(img, mnt);
     String type = Files.getFileStore(mnt).type();
@@ -277,19 +276,19 @@ class FileSystemsTest {
 
   /** Mounts a FAT image: the kernel's vfat, else fusefat where the kernel has no vfat. */
   private void mountFat(Path img, Path mnt) {
-    Cmd kernel = Cmd.run(List.of("mount", "-o", "loop", img.toString(), mnt.toString()), 60);
-    if (kernel.exit() == 0) {
+    CommandRun kernel = exec(List.of("mount", "-o", "loop", img.toString(), mnt.toString()), 60);
+    if (kernel.exitCode() == 0) {
       unmount = List.of("umount", mnt.toString());
       return;
     }
     Optional<Path> fusefat = which("fusefat");
     Optional<Path> fusermount = which("fusermount").or(() -> which("fusermount3"));
     Assumptions.assumeTrue(fusefat.isPresent() && fusermount.isPresent(),
-        () -> "cannot mount FAT: " + kernel.output().strip());
-    Cmd fuse = Cmd.run(List.of(fusefat.get().toString(), "-o", "rw+", img.toString(),
+        () -> "cannot mount FAT: " + kernel.err().strip());
+    CommandRun fuse = exec(List.of(fusefat.get().toString(), "-o", "rw+", img.toString(),
         mnt.toString()), 60);
-    Assumptions.assumeTrue(fuse.exit() == 0,
-        () -> "cannot mount FAT: " + kernel.output().strip() + "; fusefat: " + fuse.output());
+    Assumptions.assumeTrue(fuse.exitCode() == 0,
+        () -> "cannot mount FAT: " + kernel.err().strip() + "; fusefat: " + fuse);
     unmount = List.of(fusermount.get().toString(), "-u", mnt.toString());
   }
 
@@ -328,36 +327,8 @@ class FileSystemsTest {
     }
   }
 
-  /** A finished command: its exit code (-1 when it did not finish) and its output. */
-  private record Cmd(int exit, String output) {
-    static Cmd run(List<String> command, int timeoutSeconds) {
-      Path log = null;
-      try {
-        // Output goes to a file, not a pipe: a command that leaves a daemon behind (fusefat)
-        // would hold a pipe open and block the read.
-        log = Files.createTempFile("linkdupes-cmd-", ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(log.toFile()).start();
-        p.getOutputStream().close();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          return new Cmd(-1, command + " did not finish");
-        }
-        return new Cmd(p.exitValue(), Files.readString(log, StandardCharsets.ISO_8859_1));
-      } catch (IOException e) {
-        return new Cmd(-1, command + ": " + e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      } finally {
-        if (log != null) {
-          try {
-            Files.deleteIfExists(log);
-          } catch (IOException e) {
-            // a leftover log in the temp folder loses nothing
-          }
-        }
-      }
-    }
+  /** Runs a command; exit code -1 when it cannot be started or does not finish in time. */
+  private static CommandRun exec(List<String> command, int timeoutSeconds) {
+    return Subprocess.of(command).timeout(Duration.ofSeconds(timeoutSeconds)).run();
   }
 }

@@ -19,12 +19,9 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,7 +77,7 @@ class KilledRunTest {
     int contents;
 
     void add(Path p, int c, byte[] bytes) {
-      sha256.put(p, sha256(bytes));
+      sha256.put(p, TreeListing.sha256(bytes));
       content.put(p, c);
       namesOf.computeIfAbsent(c, k -> new ArrayList<>()).add(p);
     }
@@ -535,19 +532,9 @@ class KilledRunTest {
           throw e;
         }
       }
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"),
-          "linkdupes.Main"));
-      for (Object a : args) {
-        command.add(a.toString());
-      }
+      Subprocess tool = Subprocess.linkdupes(args);
       long t = System.nanoTime();
-      Process p = new ProcessBuilder(command)
-          .redirectOutput(logs.resolve("out.txt").toFile())
-          .redirectError(logs.resolve("err.txt").toFile())
-          .start();
-      p.getOutputStream().close();
+      Process p = tool.start(logs.resolve("out.txt"), logs.resolve("err.txt"));
       return new Child(p, t, logs, watch);
     }
 
@@ -623,14 +610,6 @@ class KilledRunTest {
     public String toString() {
       return "exit " + (process.isAlive() ? "(running)" : process.exitValue())
           + "\n--- stdout ---\n" + read("out.txt") + "--- stderr ---\n" + read("err.txt");
-    }
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -21,10 +20,11 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -268,8 +268,9 @@ class RefusalsTest {
       Trees.mode(secret, kind == Unreadable.FILE ? "rw-------" : "rwx------");
       Trees.mode(tmp, "rwxr-xr-x"); // nobody must reach the tree
       Assumptions.assumeTrue(exec(nobody("sh", "-c", "test -w \"$1\" && test -x \"$2\"", "sh",
-              tree.toString(), java())) == 0,
-          "the user nobody cannot be switched to, or cannot reach the tree or run " + java());
+              tree.toString(), Subprocess.java())) == 0,
+          "the user nobody cannot be switched to, or cannot reach the tree or run "
+              + Subprocess.java());
       List<String> classpath = worldReadableClasspath();
       o = Outcome.of(tmp, () -> runAsNobody(classpath, tree));
     } else {
@@ -464,23 +465,9 @@ class RefusalsTest {
     });
   }
 
-  /** Runs a command; its exit code (output discarded), or -1 when it cannot be started. */
+  /** Runs a command; its exit code, or -1 when it cannot be started or does not finish. */
   private static int exec(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      p.getOutputStream().close();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return -1;
-      }
-      return p.exitValue();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+    return Subprocess.of(command).timeout(Duration.ofSeconds(30)).run().exitCode();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -497,7 +484,7 @@ class RefusalsTest {
     Trees.mode(classpathCopy, "rwxr-xr-x");
     List<String> entries = new ArrayList<>();
     int n = 0;
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+    for (String entry : Subprocess.testClassPath().split(java.io.File.pathSeparator)) {
       Path from = Path.of(entry);
       if (entry.isEmpty() || !Files.exists(from)) {
         continue;
@@ -535,10 +522,6 @@ class RefusalsTest {
     });
   }
 
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
   /** The command, run as the user and group nobody with no supplementary groups. */
   private static String[] nobody(String... command) {
     List<String> all = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY,
@@ -548,37 +531,11 @@ class RefusalsTest {
   }
 
   private static CommandRun runAsNobody(List<String> classpath, Object... args) {
-    List<String> command = new ArrayList<>(List.of(nobody(java(),
-        "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1",
-        "-cp", String.join(java.io.File.pathSeparator, classpath), "linkdupes.Main")));
-    for (Object a : args) {
-      command.add(a.toString());
-    }
-    try {
-      Path out = Files.createTempFile("linkdupes-out", ".txt");
-      Path err = Files.createTempFile("linkdupes-err", ".txt");
-      try {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile())
-            .redirectError(err.toFile());
-        pb.environment().put("LC_ALL", "C.UTF-8");
-        pb.environment().put("HOME", "/");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-          throw new IllegalStateException("linkdupes as nobody did not finish");
-        }
-        return new CommandRun(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-            Files.readString(err, StandardCharsets.UTF_8));
-      } finally {
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    List<String> command = Subprocess.linkdupesCommand(
+        String.join(java.io.File.pathSeparator, classpath),
+        List.of("-XX:-UsePerfData", "-XX:TieredStopAtLevel=1"), args);
+    return Subprocess.of(nobody(command.toArray(new String[0])))
+        .env(Map.of("LC_ALL", "C.UTF-8", "HOME", "/"))
+        .run();
   }
 }

@@ -130,13 +130,14 @@ final class TreeListing {
         type == Type.SYMLINK ? Files.readSymbolicLink(p) : null);
   }
 
+  /** The SHA-256 of the bytes, in lowercase hex. */
+  static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256().digest(bytes));
+  }
+
+  /** The SHA-256 of the file's bytes, in lowercase hex; a symlink is not followed. */
   static String sha256(Path p) throws IOException {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest md = sha256();
     byte[] buf = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
       for (int n; (n = in.read(buf)) > 0; ) {
@@ -144,6 +145,14 @@ final class TreeListing {
       }
     }
     return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   Path root() {

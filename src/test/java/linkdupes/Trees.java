@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,10 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.nio.file.SecureDirectoryStream;
-import linkdupes.link.LinkOps;
 
 /** Builds test trees: files, links, symlinks, special files and odd names. */
 final class Trees {
@@ -146,83 +142,19 @@ final class Trees {
   }
 
   /**
-   * Runs a bash script with {@code dir} as its working directory and {@code $1}; fails the test
-   * when it does not exit 0.
+   * Runs a bash script with {@code dir} as its working directory and {@code args} as {@code $1},
+   * {@code $2}...; returns its stdout, or fails the test when it does not exit 0.
    */
-  static void bash(Path dir, String script) {
-    try {
-      Process p = new ProcessBuilder("bash", "-c", script, "bash", dir.toString())
-          .directory(dir.toFile())
-          .redirectErrorStream(true)
-          .start();
-      p.getOutputStream().close();
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("bash did not finish: " + script);
-      }
-      assertEquals(0, p.exitValue(), () -> "bash failed: " + script + "\n" + output);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  static String bash(Path dir, String script, String... args) {
+    CommandRun r = Subprocess.bash(script, args).in(dir).run();
+    assertEquals(0, r.exitCode(), () -> "bash failed: " + script + "\n" + r);
+    return r.out();
   }
 
   /** Creates a FIFO with mkfifo(1). */
   static Path mkfifo(Path fifo) {
-    try {
-      Process p = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("mkfifo did not finish");
-      }
-      assertEquals(0, p.exitValue(), () -> "mkfifo failed: " + output);
-      return fifo;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** The real link operations, with createLink replaced. */
-  interface CreateLink {
-    void createLink(Path link, Path existing) throws IOException;
-  }
-
-  static LinkOps withCreateLink(CreateLink createLink) {
-    return new LinkOps() {
-      @Override
-      public void createLink(Path link, Path existing) throws IOException {
-        createLink.createLink(link, existing);
-      }
-
-      @Override
-      public void rename(SecureDirectoryStream<Path> dir, Path source, Path target)
-          throws IOException {
-        LinkOps.SYSTEM.rename(dir, source, target);
-      }
-
-      @Override
-      public void delete(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-        LinkOps.SYSTEM.delete(dir, name);
-      }
-    };
-  }
-
-  /** Real link operations on a file system that allows at most {@code max} links per inode. */
-  static LinkOps linkLimit(int max) {
-    return withCreateLink((link, existing) -> {
-      int nlink = (Integer) Files.getAttribute(existing, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
-      if (nlink >= max) {
-        throw new FileSystemException(link.toString(), existing.toString(), "Too many links");
-      }
-      Files.createLink(link, existing);
-    });
+    CommandRun r = Subprocess.of("mkfifo", fifo.toString()).run();
+    assertEquals(0, r.exitCode(), () -> "mkfifo failed: " + r);
+    return fifo;
   }
 }

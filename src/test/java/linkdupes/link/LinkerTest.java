@@ -15,6 +15,7 @@ import java.nio.file.SecureDirectoryStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import linkdupes.FakeOps;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
@@ -119,7 +120,7 @@ class LinkerTest {
     Path a = write("a", "content");
     Path b = write("b", "content");
     long before = ino(b);
-    LinkOps full = new Delegate() {
+    LinkOps full = new FakeOps() {
       @Override
       public void createLink(Path link, Path existing) throws IOException {
         throw new FileSystemException(link.toString(), null, "No space left on device");
@@ -139,7 +140,7 @@ class LinkerTest {
   void aFailedRenameRemovesTheTemporaryName() throws Exception {
     Path a = write("a", "content");
     Path b = write("b", "content");
-    LinkOps refusing = new Delegate() {
+    LinkOps refusing = new FakeOps() {
       @Override
       public void rename(SecureDirectoryStream<Path> d, Path source, Path target)
           throws IOException {
@@ -160,15 +161,7 @@ class LinkerTest {
     for (int i = 0; i < 7; i++) {
       dups.add(inode(write("d" + i, "content")));
     }
-    LinkOps limit3 = new Delegate() {
-      @Override
-      public void createLink(Path link, Path existing) throws IOException {
-        if ((Integer) Files.getAttribute(existing, "unix:nlink") >= 3) {
-          throw new FileSystemException(link.toString(), null, "Too many links");
-        }
-        super.createLink(link, existing);
-      }
-    };
+    LinkOps limit3 = FakeOps.linkLimit(3);
     GroupResult r = linker(limit3)
         .link(new LinkGroup(inode(a), dups, null));
     assertEquals(0, problems.errorCount(), errBytes.toString());
@@ -180,24 +173,5 @@ class LinkerTest {
     assertEquals(5, r.linked().size());
     assertEquals(5 * 7, r.bytesFreed());
     assertTrue(temporaries().isEmpty());
-  }
-
-  /** Real calls, for tests to override one at a time. */
-  private static class Delegate implements LinkOps {
-    @Override
-    public void createLink(Path link, Path existing) throws IOException {
-      LinkOps.SYSTEM.createLink(link, existing);
-    }
-
-    @Override
-    public void rename(SecureDirectoryStream<Path> dir, Path source, Path target)
-        throws IOException {
-      LinkOps.SYSTEM.rename(dir, source, target);
-    }
-
-    @Override
-    public void delete(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-      LinkOps.SYSTEM.delete(dir, name);
-    }
   }
 }
