@@ -61,7 +61,8 @@ public final class Grouping {
               continue;
             }
           }
-          st = FileStat.of(path);
+          // the walk's own stat when it had one, unless names are made real (then stat again)
+          st = f.stat() != null && !canonical ? f.stat() : FileStat.of(path);
         } catch (NoSuchFileException e) {
           tally.changed.incrementAndGet();
           continue;

@@ -137,7 +137,7 @@ public final class TreeWalker {
       long size = attrs.size();
       bytes += size;
       if (size >= settings.minSize() && size <= settings.maxSize() && filter.included(relative)) {
-        found.add(new FoundFile(file, root.index(), size));
+        found.add(new FoundFile(file, root.index(), size, UnixAttributes.from(attrs)));
       }
       return FileVisitResult.CONTINUE;
     }

@@ -1,0 +1,50 @@
+package linkdupes.scan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UnixAttributesTest {
+  @TempDir Path dir;
+
+  @Test
+  void readsTheSameStatTheFileSystemGivesWithoutAnotherCall() throws Exception {
+    assertTrue(UnixAttributes.available(), "the tests open java.base/sun.nio.fs as the jar does");
+    Path a = Files.writeString(dir.resolve("a"), "some bytes");
+    Files.createLink(dir.resolve("b"), a);
+    Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rwxr-x---"));
+    Files.setLastModifiedTime(a, FileTime.fromMillis(1_234_567_890_123L));
+    BasicFileAttributes attrs =
+        Files.readAttributes(a, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    assertEquals(FileStat.of(a), UnixAttributes.from(attrs));
+    assertEquals(2, UnixAttributes.from(attrs).nlink());
+    assertEquals(0750, UnixAttributes.from(attrs).permissions());
+  }
+
+  @Test
+  void givesNothingForAttributesOfAnotherKind() throws Exception {
+    Path a = Files.writeString(dir.resolve("a"), "x");
+    BasicFileAttributes real = Files.readAttributes(a, BasicFileAttributes.class);
+    BasicFileAttributes other = new BasicFileAttributes() {
+      public FileTime lastModifiedTime() { return real.lastModifiedTime(); }
+      public FileTime lastAccessTime() { return real.lastAccessTime(); }
+      public FileTime creationTime() { return real.creationTime(); }
+      public boolean isRegularFile() { return true; }
+      public boolean isDirectory() { return false; }
+      public boolean isSymbolicLink() { return false; }
+      public boolean isOther() { return false; }
+      public long size() { return 1; }
+      public Object fileKey() { return null; }
+    };
+    assertNull(UnixAttributes.from(other));
+  }
+}
