@@ -25,10 +25,10 @@ import linkdupes.report.Tally;
 import org.apache.commons.codec.digest.DigestUtils;
 
 /**
- * The only reader of file contents. A partial digest covers the first and last {@link #BLOCK}
- * bytes, so files that merely share a size are told apart cheaply; files no longer than two
- * blocks are read whole by it and settled. The full digest is a streamed SHA-256, read once per
- * inode.
+ * The only reader of file contents. A first read of the first and last {@link #BLOCK} bytes
+ * tells apart files that merely share a size; files no longer than two blocks are read whole by
+ * it. Equality is then decided exactly: by comparing the bytes of a group's files side by side,
+ * or, for groups too large for that, by a streamed SHA-256 of each.
  */
 public final class Hasher implements AutoCloseable {
   public static final int BLOCK = 4096;
@@ -56,7 +56,9 @@ public final class Hasher implements AutoCloseable {
 
   /**
    * Splits groups by the first and last blocks. Groups of files no longer than two blocks are
-   * settled here: compared byte by byte side by side when small enough, else by SHA-256.
+   * settled here, exactly: compared byte by byte side by side when small enough; a larger group
+   * is first split by a key of each file's bytes, and each part is then compared byte by byte
+   * (or, when still too large, by SHA-256 of every byte).
    */
   public List<List<Inode>> byPartial(List<List<Inode>> groups) {
     List<List<Inode>> out = new ArrayList<>();
@@ -66,10 +68,26 @@ public final class Hasher implements AutoCloseable {
       boolean small = isSettledByPartial(g.get(0).size());
       (small && g.size() <= LockstepComparer.MAX_FILES ? compared : keyed).add(g);
     }
-    forEach(compared, comparer::split).forEach(out::addAll);
     forEachInode(keyed, inode -> inode.setPartialDigest(read(inode, true)));
-    out.addAll(Grouping.regroup(keyed, i -> key(i.partialDigest())));
+    List<List<Inode>> hashed = new ArrayList<>();
+    for (List<Inode> part : Grouping.regroup(keyed, i -> key(i.partialDigest()))) {
+      if (!isSettledByPartial(part.get(0).size())) {
+        out.add(part);
+      } else if (part.size() <= LockstepComparer.MAX_FILES) {
+        compared.add(part);
+      } else {
+        hashed.add(part);
+      }
+    }
+    forEach(compared, comparer::split).forEach(out::addAll);
+    out.addAll(bySha256(hashed));
     return out;
+  }
+
+  /** Splits groups by a SHA-256 of every byte of each file, on all threads. */
+  private List<List<Inode>> bySha256(List<List<Inode>> groups) {
+    forEachInode(groups, inode -> inode.setFullDigest(read(inode, false)));
+    return Grouping.regroup(groups, i -> key(i.fullDigest()));
   }
 
   /**
@@ -83,21 +101,13 @@ public final class Hasher implements AutoCloseable {
     List<List<Inode>> hashed = new ArrayList<>();
     for (List<Inode> g : groups) {
       if (isSettledByPartial(g.get(0).size())) {
-        out.add(g); // compared in full, or by a SHA-256 of every byte, by byPartial
-        g.forEach(i -> i.setFullDigest(i.partialDigest()));
-      } else if (g.size() <= LockstepComparer.MAX_FILES) {
-        compared.add(g);
+        out.add(g); // settled by byPartial
       } else {
-        hashed.add(g);
+        (g.size() <= LockstepComparer.MAX_FILES ? compared : hashed).add(g);
       }
     }
-    List<List<List<Inode>>> parts = forEach(compared, comparer::split);
-    parts.forEach(out::addAll);
-    forEach(hashed.stream().flatMap(List::stream).toList(), inode -> {
-      inode.setFullDigest(read(inode, false));
-      return null;
-    });
-    out.addAll(Grouping.regroup(hashed, i -> key(i.fullDigest())));
+    forEach(compared, comparer::split).forEach(out::addAll);
+    out.addAll(bySha256(hashed));
     return out;
   }
 
@@ -159,30 +169,25 @@ public final class Hasher implements AutoCloseable {
   }
 
   /**
-   * The key of a file's first and last blocks. For a file settled by them it is the SHA-256 of
-   * every byte, an identity. For a larger file it only tells files apart: two CRCs (CRC-32C and
-   * CRC-32, computed by the CPU's own instructions even before the JIT has warmed up), since
-   * the files it cannot tell apart are then compared byte for byte or by SHA-256.
+   * A key of a file's first and last blocks (of every byte, for a file no longer than two
+   * blocks): two CRCs, CRC-32C and CRC-32, which the CPU computes even before the JIT has warmed
+   * up. A key only splits groups: files with equal keys are then compared byte for byte or by
+   * SHA-256 before anything is linked.
    */
   byte[] partialDigest(Path path, long size) throws IOException {
-    if (isSettledByPartial(size)) {
-      MessageDigest md = DigestUtils.getSha256Digest();
-      try (FileChannel ch = open(path)) {
-        readRange(ch, 0, size, md::update);
-      }
-      return md.digest();
-    }
     CRC32C c = new CRC32C();
     CRC32 d = new CRC32();
+    Consumer<ByteBuffer> both = b -> {
+      c.update(b.duplicate());
+      d.update(b);
+    };
     try (FileChannel ch = open(path)) {
-      readRange(ch, 0, BLOCK, b -> {
-        c.update(b.duplicate());
-        d.update(b);
-      });
-      readRange(ch, size - BLOCK, BLOCK, b -> {
-        c.update(b.duplicate());
-        d.update(b);
-      });
+      if (isSettledByPartial(size)) {
+        readRange(ch, 0, size, both);
+      } else {
+        readRange(ch, 0, BLOCK, both);
+        readRange(ch, size - BLOCK, BLOCK, both);
+      }
     }
     return ByteBuffer.allocate(8).putInt((int) c.getValue()).putInt((int) d.getValue()).array();
   }

@@ -3,25 +3,48 @@ package linkdupes.plan;
 import java.util.List;
 import linkdupes.group.Inode;
 
-/** Inodes with equal content and metadata: one is kept, every name of the others is linked to it. */
-public record LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest) {
+/**
+ * Inodes with equal content and metadata: one is kept, every name of the others is linked to
+ * it. The totals are computed once, since the plan is sorted by them.
+ *
+ * @param namesToLink names that are to be replaced by a link to the kept inode
+ * @param bytesToFree bytes freed when every name is linked: inodes with names outside the scan
+ *     stay allocated
+ * @param duplicatesWithOutsideNames duplicates that keep names outside the scanned trees, so
+ *     linking them frees nothing
+ */
+public record LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest, long namesToLink,
+    long bytesToFree, long duplicatesWithOutsideNames) {
+
+  public LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest) {
+    this(kept, duplicates, digest, names(duplicates), freed(duplicates), outside(duplicates));
+  }
 
   public long size() {
     return kept.size();
   }
 
-  /** Names that are to be replaced by a link to the kept inode. */
-  public long namesToLink() {
-    return duplicates.stream().mapToLong(i -> i.names().size()).sum();
+  private static long names(List<Inode> duplicates) {
+    long n = 0;
+    for (Inode i : duplicates) {
+      n += i.names().size();
+    }
+    return n;
   }
 
-  /** Bytes freed when every name is linked: inodes with names outside the scan stay allocated. */
-  public long bytesToFree() {
-    return duplicates.stream().filter(i -> !i.hasOutsideNames()).mapToLong(Inode::size).sum();
+  private static long freed(List<Inode> duplicates) {
+    long n = 0;
+    for (Inode i : duplicates) {
+      n += i.hasOutsideNames() ? 0 : i.size();
+    }
+    return n;
   }
 
-  /** Duplicates that keep names outside the scanned trees, so linking them frees nothing. */
-  public long duplicatesWithOutsideNames() {
-    return duplicates.stream().filter(Inode::hasOutsideNames).count();
+  private static long outside(List<Inode> duplicates) {
+    long n = 0;
+    for (Inode i : duplicates) {
+      n += i.hasOutsideNames() ? 1 : 0;
+    }
+    return n;
   }
 }
