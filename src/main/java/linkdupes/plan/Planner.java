@@ -21,9 +21,11 @@ public final class Planner {
       Comparator.comparingInt(Name::root).thenComparing(n -> n.path().toString());
 
   private final Policy policy;
+  private final Comparator<Inode> keepOrder;
 
   public Planner(Policy policy) {
     this.policy = policy;
+    this.keepOrder = keepOrder();
   }
 
   public LinkPlan plan(List<List<Inode>> contentGroups) {
@@ -31,6 +33,10 @@ public final class Planner {
     long otherMetadata = 0;
     long otherDevice = 0;
     for (List<Inode> content : contentGroups) {
+      if (samePolicyKey(content)) { // the common case: one device, one owner, one mode
+        groups.add(group(content));
+        continue;
+      }
       Map<Long, Map<Policy.Key, List<Inode>>> byDevice = new LinkedHashMap<>();
       for (Inode inode : content) {
         byDevice.computeIfAbsent(inode.stat().dev(), d -> new LinkedHashMap<>())
@@ -53,6 +59,16 @@ public final class Planner {
     return new LinkPlan(List.copyOf(groups), otherMetadata, otherDevice);
   }
 
+  private boolean samePolicyKey(List<Inode> inodes) {
+    Policy.Key first = policy.key(inodes.get(0).stat());
+    for (int i = 1; i < inodes.size(); i++) {
+      if (!first.equals(policy.key(inodes.get(i).stat()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Names in every part but the largest: content twins the policy keeps apart. */
   private static long namesOutsideLargest(List<List<Inode>> parts) {
     if (parts.size() < 2) {
@@ -61,7 +77,10 @@ public final class Planner {
     long total = 0;
     long largest = 0;
     for (List<Inode> part : parts) {
-      long names = part.stream().mapToLong(i -> i.names().size()).sum();
+      long names = 0;
+      for (Inode i : part) {
+        names += i.names().size();
+      }
       total += names;
       largest = Math.max(largest, names);
     }
@@ -70,7 +89,7 @@ public final class Planner {
 
   private LinkGroup group(List<Inode> inodes) {
     List<Inode> sorted = new ArrayList<>(inodes);
-    sorted.sort(keepOrder());
+    sorted.sort(keepOrder);
     Inode kept = sorted.get(0);
     List<Inode> duplicates = List.copyOf(sorted.subList(1, sorted.size()));
     return new LinkGroup(kept, duplicates, kept.fullDigest());
@@ -89,6 +108,12 @@ public final class Planner {
   }
 
   private static Name firstName(Inode inode) {
-    return inode.names().stream().min(NAME_ORDER).orElseThrow();
+    Name first = inode.names().get(0);
+    for (Name n : inode.names()) {
+      if (NAME_ORDER.compare(n, first) < 0) {
+        first = n;
+      }
+    }
+    return first;
   }
 }
