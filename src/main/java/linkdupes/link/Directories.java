@@ -14,17 +14,30 @@ import java.util.Map;
  * symlink on the way, and keeps the most recently used ones open.
  */
 final class Directories implements AutoCloseable {
-  private static final int CACHED = 32;
+  /** Directories kept open (two descriptors each); enough for the ancestors of the current one. */
+  private static final int CACHED = 256;
 
-  private final Map<Path, Directory> open = new LinkedHashMap<>(64, 0.75f, true);
+  private final Map<Path, Directory> open = new LinkedHashMap<>(512, 0.75f, true);
 
-  /** The directory at {@code realPath}; fails (ELOOP, ENOTDIR, ENOENT) if it is not one now. */
+  /**
+   * The directory at {@code realPath}; fails (ELOOP, ENOTDIR, ENOENT) if it is not one now.
+   * It is opened from its parent, itself opened the same way, so every component from {@code /}
+   * is opened without following a symlink, and shared ancestors are opened once.
+   */
   Directory open(Path realPath) throws IOException {
+    if (!realPath.isAbsolute()) {
+      throw new IllegalArgumentException("not absolute: " + realPath);
+    }
     Directory d = open.get(realPath);
     if (d != null) {
       return d;
     }
-    d = new Directory(realPath, walkDown(realPath));
+    Path parent = realPath.getParent();
+    SecureDirectoryStream<Path> stream = parent == null
+        ? secure(Files.newDirectoryStream(realPath))
+        : open(parent).stream().newDirectoryStream(realPath.getFileName(),
+            LinkOption.NOFOLLOW_LINKS);
+    d = new Directory(realPath, stream);
     open.put(realPath, d);
     if (open.size() > CACHED) {
       var eldest = open.entrySet().iterator().next();
@@ -32,25 +45,6 @@ final class Directories implements AutoCloseable {
       eldest.getValue().close();
     }
     return d;
-  }
-
-  private static SecureDirectoryStream<Path> walkDown(Path realPath) throws IOException {
-    if (!realPath.isAbsolute()) {
-      throw new IllegalArgumentException("not absolute: " + realPath);
-    }
-    SecureDirectoryStream<Path> current = secure(Files.newDirectoryStream(realPath.getRoot()));
-    try {
-      for (Path component : realPath) {
-        SecureDirectoryStream<Path> next =
-            current.newDirectoryStream(component, LinkOption.NOFOLLOW_LINKS);
-        current.close();
-        current = next;
-      }
-      return current;
-    } catch (IOException | RuntimeException e) {
-      current.close();
-      throw e;
-    }
   }
 
   private static SecureDirectoryStream<Path> secure(DirectoryStream<Path> s) throws IOException {
