@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +34,8 @@ import org.apache.commons.codec.digest.DigestUtils;
  */
 public final class Hasher implements AutoCloseable {
   public static final int BLOCK = 4096;
+  /** Largest group of small files (count times size) read into memory to be compared. */
+  static final long IN_MEMORY = 32L << 20;
   private static final int BUFFER = 1 << 20;
 
   private final int threads;
@@ -39,10 +43,17 @@ public final class Hasher implements AutoCloseable {
   private final Problems problems;
   private final Tally tally;
   private final LockstepComparer comparer;
+  private final long inMemory;
   private final ThreadLocal<ByteBuffer> buffers =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
 
   public Hasher(int threads, Problems problems, Tally tally) {
+    this(threads, IN_MEMORY, problems, tally);
+  }
+
+  /** With another limit for groups read into memory, so tests can take the SHA-256 path. */
+  Hasher(int threads, long inMemory, Problems problems, Tally tally) {
+    this.inMemory = inMemory;
     this.threads = Math.max(1, threads);
     this.pool = this.threads > 1 ? Executors.newFixedThreadPool(this.threads, r -> {
       Thread t = new Thread(r, "linkdupes-hash");
@@ -56,32 +67,70 @@ public final class Hasher implements AutoCloseable {
 
   /**
    * Splits groups by the first and last blocks. Groups of files no longer than two blocks are
-   * settled here, exactly: compared byte by byte side by side when small enough; a larger group
-   * is first split by a key of each file's bytes, and each part is then compared byte by byte
-   * (or, when still too large, by SHA-256 of every byte).
+   * settled here, exactly, reading each file once: a group that fits in {@link #IN_MEMORY}
+   * bytes (by default) is read into memory and split by the bytes themselves; a larger one by a SHA-256 of
+   * each file.
    */
   public List<List<Inode>> byPartial(List<List<Inode>> groups) {
     List<List<Inode>> out = new ArrayList<>();
-    List<List<Inode>> compared = new ArrayList<>();
+    List<List<Inode>> small = new ArrayList<>();
+    List<List<Inode>> hashed = new ArrayList<>();
     List<List<Inode>> keyed = new ArrayList<>();
     for (List<Inode> g : groups) {
-      boolean small = isSettledByPartial(g.get(0).size());
-      (small && g.size() <= LockstepComparer.MAX_FILES ? compared : keyed).add(g);
-    }
-    forEachInode(keyed, inode -> inode.setPartialDigest(read(inode, true)));
-    List<List<Inode>> hashed = new ArrayList<>();
-    for (List<Inode> part : Grouping.regroup(keyed, i -> key(i.partialDigest()))) {
-      if (!isSettledByPartial(part.get(0).size())) {
-        out.add(part);
-      } else if (part.size() <= LockstepComparer.MAX_FILES) {
-        compared.add(part);
+      long size = g.get(0).size();
+      if (!isSettledByPartial(size)) {
+        keyed.add(g);
       } else {
-        hashed.add(part);
+        (size * g.size() <= inMemory ? small : hashed).add(g);
       }
     }
-    forEach(compared, comparer::split).forEach(out::addAll);
+    forEach(small, this::byBytes).forEach(out::addAll);
     out.addAll(bySha256(hashed));
+    forEachInode(keyed, inode -> inode.setPartialDigest(read(inode, true)));
+    out.addAll(Grouping.regroup(keyed, i -> key(i.partialDigest())));
     return out;
+  }
+
+  /** Reads a group of small files into memory and splits it by their bytes. */
+  private List<List<Inode>> byBytes(List<Inode> group) {
+    Map<ByteBuffer, List<Inode>> parts = new HashMap<>();
+    for (Inode inode : group) {
+      byte[] bytes = readAll(inode);
+      if (bytes != null) {
+        parts.computeIfAbsent(ByteBuffer.wrap(bytes), k -> new ArrayList<>(2)).add(inode);
+      }
+    }
+    List<List<Inode>> out = new ArrayList<>();
+    for (List<Inode> part : parts.values()) {
+      if (part.size() >= 2) {
+        out.add(part);
+      }
+    }
+    return out;
+  }
+
+  /** Every byte of a small file; null (and a report) when it cannot be read. */
+  private byte[] readAll(Inode inode) {
+    Path path = inode.firstName().path();
+    int size = (int) inode.size();
+    ByteBuffer buf = ByteBuffer.allocate(size);
+    try (FileChannel ch = open(path)) {
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, buf.position()) < 0) {
+          throw new ChangedDuringRunException("file shrank");
+        }
+      }
+      tally.bytesRead.addAndGet(size);
+      return buf.array();
+    } catch (ChangedDuringRunException | NoSuchFileException e) {
+      tally.changed.incrementAndGet();
+      problems.warning("skipping " + linkdupes.report.Paths.display(path)
+          + ": changed during the run");
+    } catch (IOException e) {
+      tally.unreadable.incrementAndGet();
+      problems.error("cannot read", path, e);
+    }
+    return null;
   }
 
   /** Splits groups by a SHA-256 of every byte of each file, on all threads. */
@@ -169,10 +218,9 @@ public final class Hasher implements AutoCloseable {
   }
 
   /**
-   * A key of a file's first and last blocks (of every byte, for a file no longer than two
-   * blocks): two CRCs, CRC-32C and CRC-32, which the CPU computes even before the JIT has warmed
-   * up. A key only splits groups: files with equal keys are then compared byte for byte or by
-   * SHA-256 before anything is linked.
+   * A key of a file's first and last blocks: two CRCs, CRC-32C and CRC-32, which the CPU
+   * computes even before the JIT has warmed up. A key only splits groups: files with equal keys
+   * are then compared byte for byte or by SHA-256 before anything is linked.
    */
   byte[] partialDigest(Path path, long size) throws IOException {
     CRC32C c = new CRC32C();
@@ -182,11 +230,9 @@ public final class Hasher implements AutoCloseable {
       d.update(b);
     };
     try (FileChannel ch = open(path)) {
-      if (isSettledByPartial(size)) {
-        readRange(ch, 0, size, both);
-      } else {
-        readRange(ch, 0, BLOCK, both);
-        readRange(ch, size - BLOCK, BLOCK, both);
+      readRange(ch, 0, Math.min(BLOCK, size), both);
+      if (size > BLOCK) {
+        readRange(ch, Math.max(BLOCK, size - BLOCK), Math.min(BLOCK, size - BLOCK), both);
       }
     }
     return ByteBuffer.allocate(8).putInt((int) c.getValue()).putInt((int) d.getValue()).array();

@@ -3,6 +3,7 @@ package linkdupes.hash;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -115,31 +116,31 @@ class HasherTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {40, 70})
-  void manySmallFilesOfOneSizeAreSplitByAKeyThenComparedExactly(int twins) throws Exception {
+  @ValueSource(longs = {Hasher.IN_MEMORY, 1024})
+  void manySmallFilesOfOneSizeAreReadOnceAndComparedExactly(long inMemory) throws Exception {
     byte[] data = random(3000, 9);
     List<Inode> same = new ArrayList<>();
     List<Inode> all = new ArrayList<>();
-    for (int i = 0; i < twins + 40; i++) {
-      if (i >= twins) {
+    for (int i = 0; i < 120; i++) {
+      if (i >= 70) {
         data[i] ^= 1; // every later file differs from all the others
       }
       Inode x = inode(Files.write(dir.resolve("f" + i), data));
       all.add(x);
-      if (i < twins) {
+      if (i < 70) {
         same.add(x);
       }
     }
-    try (Hasher h = new Hasher(2, problems, tally)) {
+    try (Hasher h = new Hasher(2, inMemory, problems, tally)) {
       List<List<Inode>> full = h.byContent(h.byPartial(List.of(all)));
       assertEquals(List.of(same), full);
     }
-    // the key reads every file once; the twins are read once more to be compared (at most 64
-    // side by side) or hashed (more than that)
-    assertEquals((twins + 40) * 3000L + twins * 3000L, tally.bytesRead.get());
-    if (twins > 64) {
+    assertEquals(120 * 3000L, tally.bytesRead.get(), "each file read once, in full");
+    if (inMemory < 120 * 3000L) {
       assertArrayEquals(DigestUtils.sha256(Files.readAllBytes(dir.resolve("f0"))),
-          same.get(0).fullDigest());
+          same.get(0).fullDigest(), "too many to hold in memory: compared by SHA-256");
+    } else {
+      assertNull(same.get(0).fullDigest(), "held in memory and compared byte by byte");
     }
   }
 
