@@ -45,21 +45,26 @@ public final class Deduplicator {
     long start = System.nanoTime();
     Tally tally = new Tally();
 
-    ScanResult scan = new TreeWalker(options.walkSettings(), problems).walk(options.roots());
-    log("walk", scan.candidates().size(), "candidate files", start);
-    List<List<FoundFile>> sizeGroups = Grouping.bySize(scan.candidates());
+    // Each stage's input is dropped as soon as the next holds what is left of it: on a tree
+    // of a million files most of them are gone after the first stages.
+    ScanResult walked = new TreeWalker(options.walkSettings(), problems).walk(options.roots());
+    log("walk", walked.candidates().size(), "candidate files", start);
+    List<List<FoundFile>> sizeGroups = Grouping.bySize(walked.candidates());
+    ScanResult scan = walked.withoutCandidates();
+    walked = null;
     log("size", sizeGroups.size(), "groups", start);
-    List<List<Inode>> inodeGroups =
+    List<List<Inode>> groups =
         Grouping.byInode(sizeGroups, options.followSymlinks(), problems, tally);
-    log("inode", inodeGroups.size(), "groups", start);
-    List<List<Inode>> contentGroups;
+    sizeGroups = null;
+    log("inode", groups.size(), "groups", start);
     try (Hasher hasher = new Hasher(options.threads(), problems, tally)) {
-      List<List<Inode>> partialGroups = hasher.byPartial(inodeGroups);
-      log("partial digest", partialGroups.size(), "groups", start);
-      contentGroups = hasher.byContent(partialGroups);
-      log("content", contentGroups.size(), "groups", start);
+      groups = hasher.byPartial(groups);
+      log("partial digest", groups.size(), "groups", start);
+      groups = hasher.byContent(groups);
+      log("content", groups.size(), "groups", start);
     }
-    LinkPlan plan = new Planner(options.policy()).plan(contentGroups);
+    LinkPlan plan = new Planner(options.policy()).plan(groups);
+    groups = null;
     log("plan", plan.groups().size(), "groups", start);
     List<GroupResult> results;
     long leftovers;

@@ -17,6 +17,12 @@ public record ScanResult(
    */
   public record Root(Path start, Path real, int index) {}
 
+  /** The same result without its candidates, once they are grouped. */
+  public ScanResult withoutCandidates() {
+    return new ScanResult(List.of(), leftovers, roots, regularFiles, regularBytes, otherEntries,
+        symlinkLoops, unreadable);
+  }
+
   /**
    * The real path of a file found under root {@code index}: the root's real path joined with
    * the path below it. It holds no symlink unless one was followed on purpose.
