@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -27,10 +26,11 @@ import linkdupes.report.Tally;
 import org.apache.commons.codec.digest.DigestUtils;
 
 /**
- * The only reader of file contents. A first read of the first and last {@link #BLOCK} bytes
- * tells apart files that merely share a size; files no longer than two blocks are read whole by
- * it. Equality is then decided exactly: by comparing the bytes of a group's files side by side,
- * or, for groups too large for that, by a streamed SHA-256 of each.
+ * The only reader of file contents (with {@link LockstepComparer}). Files no longer than two
+ * {@link #BLOCK}s are read once, whole, and split by their bytes. Larger files are first split by
+ * a key of their first and last blocks, which tells apart files that merely share a size; then
+ * equality is decided exactly, by comparing the bytes of a group's files side by side or, for
+ * groups too large for that, by a streamed SHA-256 of each.
  */
 public final class Hasher implements AutoCloseable {
   public static final int BLOCK = 4096;
@@ -122,15 +122,10 @@ public final class Hasher implements AutoCloseable {
       }
       tally.bytesRead.addAndGet(size);
       return buf.array();
-    } catch (ChangedDuringRunException | NoSuchFileException e) {
-      tally.changed.incrementAndGet();
-      problems.warning("skipping " + linkdupes.report.Paths.display(path)
-          + ": changed during the run");
     } catch (IOException e) {
-      tally.unreadable.incrementAndGet();
-      problems.error("cannot read", path, e);
+      ReadFailure.report(path, e, problems, tally);
+      return null;
     }
-    return null;
   }
 
   /** Splits groups by a SHA-256 of every byte of each file, on all threads. */
@@ -205,14 +200,8 @@ public final class Hasher implements AutoCloseable {
     Path path = inode.firstName().path();
     try {
       return partial ? partialDigest(path, inode.size()) : fullDigest(path, inode.size());
-    } catch (ChangedDuringRunException | NoSuchFileException e) {
-      tally.changed.incrementAndGet();
-      problems.warning("skipping " + linkdupes.report.Paths.display(path)
-          + ": changed during the run");
-      return null;
     } catch (IOException e) {
-      tally.unreadable.incrementAndGet();
-      problems.error("cannot read", path, e);
+      ReadFailure.report(path, e, problems, tally);
       return null;
     }
   }

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import linkdupes.group.Inode;
-import linkdupes.report.Paths;
 import linkdupes.report.Problems;
 import linkdupes.report.Tally;
 
@@ -137,13 +135,6 @@ final class LockstepComparer {
   }
 
   private void failed(Inode inode, IOException e) {
-    var path = inode.firstName().path();
-    if (e instanceof ChangedDuringRunException || e instanceof NoSuchFileException) {
-      tally.changed.incrementAndGet();
-      problems.warning("skipping " + Paths.display(path) + ": changed during the run");
-    } else {
-      tally.unreadable.incrementAndGet();
-      problems.error("cannot read", path, e);
-    }
+    ReadFailure.report(inode.firstName().path(), e, problems, tally);
   }
 }
