@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /** The pipeline, stage by stage: walk, group by size, by inode, by partial and full digest, plan, link. */
 public final class Deduplicator {
-  private static final Logger LOG = LoggerFactory.getLogger(Deduplicator.class);
+  /** Made on first use: a run without -vv does not start the logging framework (~20 ms). */
+  private static final class Debug {
+    static final Logger LOG = LoggerFactory.getLogger(Deduplicator.class);
+  }
 
   private final Options options;
   private final LinkOps ops;
@@ -102,9 +105,9 @@ public final class Deduplicator {
     return new Result(summary, results);
   }
 
-  private static void log(String stage, long count, String what, long start) {
-    if (LOG.isDebugEnabled()) {
-      LOG.debug("after {}: {} {} ({} ms)", stage, count, what, (System.nanoTime() - start) / 1_000_000);
+  private void log(String stage, long count, String what, long start) {
+    if (options.verbosity() > 1 && Debug.LOG.isDebugEnabled()) {
+      Debug.LOG.debug("after {}: {} {} ({} ms)", stage, count, what, (System.nanoTime() - start) / 1_000_000);
     }
   }
 }

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * run cannot redirect the rename.
  */
 public final class Linker implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Linker.class);
+  /** Made on first use (a link limit is rare), so most runs never start the logging framework. */
+  private static final class Debug {
+    static final Logger LOG = LoggerFactory.getLogger(Linker.class);
+  }
 
   private final LinkOps ops;
   private final Function<Name, Path> realPath;
@@ -70,7 +73,7 @@ public final class Linker implements AutoCloseable {
           linked.add(new GroupResult.Link(name, target.path()));
           done++;
         } else if (r == Result.TOO_MANY_LINKS) {
-          LOG.debug("{} has too many links; {} is kept from here on",
+          Debug.LOG.debug("{} has too many links; {} is kept from here on",
               Paths.display(target.path()), Paths.display(name.path()));
           target = new Target(name, dup.stat());
           promoted = true;
