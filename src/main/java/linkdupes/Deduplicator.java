@@ -24,7 +24,7 @@ import linkdupes.scan.TreeWalker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The pipeline, stage by stage: walk, group by size, by inode, by partial and full digest, plan, link. */
+/** The pipeline, stage by stage: walk, group by size, by inode, by content, plan, link. */
 public final class Deduplicator {
   /** Made on first use: a run without -vv does not start the logging framework (~20 ms). */
   private static final class Debug {
@@ -107,7 +107,8 @@ public final class Deduplicator {
 
   private void log(String stage, long count, String what, long start) {
     if (options.verbosity() > 1 && Debug.LOG.isDebugEnabled()) {
-      Debug.LOG.debug("after {}: {} {} ({} ms)", stage, count, what, (System.nanoTime() - start) / 1_000_000);
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      Debug.LOG.debug("after {}: {} {} ({} ms)", stage, count, what, ms);
     }
   }
 }

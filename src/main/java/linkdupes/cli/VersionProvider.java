@@ -10,7 +10,8 @@ final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() throws IOException {
     Properties p = new Properties();
-    try (InputStream in = VersionProvider.class.getResourceAsStream("/linkdupes/version.properties")) {
+    try (InputStream in =
+        VersionProvider.class.getResourceAsStream("/linkdupes/version.properties")) {
       if (in != null) {
         p.load(in);
       }

@@ -68,8 +68,8 @@ public final class Hasher implements AutoCloseable {
   /**
    * Splits groups by the first and last blocks. Groups of files no longer than two blocks are
    * settled here, exactly, reading each file once: a group that fits in {@link #IN_MEMORY}
-   * bytes (by default) is read into memory and split by the bytes themselves; a larger one by a SHA-256 of
-   * each file.
+   * bytes (by default) is read into memory and split by the bytes themselves; a larger one by
+   * a SHA-256 of each file.
    */
   public List<List<Inode>> byPartial(List<List<Inode>> groups) {
     List<List<Inode>> out = new ArrayList<>();

@@ -8,7 +8,7 @@ import linkdupes.plan.LinkGroup;
 /** What became of one group: each name now linked and to which kept name, and the bytes freed. */
 public record GroupResult(LinkGroup group, List<Link> linked, long bytesFreed) {
 
-  /** A name replaced by a link to {@code kept} (the group's kept file, or a later one on EMLINK). */
+  /** A name replaced by a link to {@code kept}: the group's kept file, or a later one on EMLINK. */
   public record Link(Name name, Path kept) {}
 
   /** A dry run's result: everything as planned. */

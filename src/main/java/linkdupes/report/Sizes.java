@@ -27,7 +27,8 @@ public final class Sizes {
   }
 
   private static final Pattern SIZE =
-      Pattern.compile("(\\d+(?:\\.\\d+)?|\\.\\d+)\\s*([kmgtpe]?)(?:i?b)?", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("(\\d+(?:\\.\\d+)?|\\.\\d+)\\s*([kmgtpe]?)(?:i?b)?",
+          Pattern.CASE_INSENSITIVE);
 
   /** Parses {@code 4096}, {@code 4k}, {@code 10M}, {@code 1.5G}, {@code 2GiB} (binary units). */
   public static long parse(String text) {
@@ -39,7 +40,8 @@ public final class Sizes {
     String unit = m.group(2).toUpperCase(Locale.ROOT);
     int shift = unit.isEmpty() ? 0 : 10 * ("KMGTPE".indexOf(unit) + 1);
     // exact arithmetic: a double would round byte counts above 2^53
-    BigInteger value = new BigDecimal(m.group(1)).multiply(new BigDecimal(BigInteger.ONE.shiftLeft(shift)))
+    BigInteger value = new BigDecimal(m.group(1))
+        .multiply(new BigDecimal(BigInteger.ONE.shiftLeft(shift)))
         .setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
     if (value.bitLength() > 63) {
       throw new IllegalArgumentException("size too large: '" + text + "'");

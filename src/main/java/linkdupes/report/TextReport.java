@@ -48,9 +48,11 @@ public final class TextReport {
 
   private void printSummary(Summary s) {
     List<String[]> rows = new ArrayList<>();
-    rows.add(row("Scanned", count(s.filesScanned(), "file") + ", " + Sizes.human(s.bytesScanned())));
+    rows.add(row("Scanned",
+        count(s.filesScanned(), "file") + ", " + Sizes.human(s.bytesScanned())));
     if (verbosity > 0) {
-      rows.add(row("Not files", s.otherEntries() + " symlinks, devices, FIFOs or sockets left alone"));
+      rows.add(row("Not files",
+          s.otherEntries() + " symlinks, devices, FIFOs or sockets left alone"));
     }
     rows.add(row("Duplicates", count(s.groups(), "group")));
     rows.add(row(s.dryRun() ? "Would link" : "Linked", count(s.namesLinked(), "name")));

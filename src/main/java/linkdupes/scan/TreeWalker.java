@@ -129,7 +129,8 @@ public final class TreeWalker {
         leftovers.add(new FoundFile(file, root.index(), attrs.size()));
         return FileVisitResult.CONTINUE;
       }
-      Path relative = file.equals(root.start()) ? file.getFileName() : root.start().relativize(file);
+      Path relative =
+          file.equals(root.start()) ? file.getFileName() : root.start().relativize(file);
       if (filter.excluded(relative)) {
         return FileVisitResult.CONTINUE;
       }
