@@ -108,8 +108,8 @@ public final class LinkdupesCommand implements Callable<Integer> {
   boolean oneFileSystem;
 
   @Option(names = "--threads", paramLabel = "N",
-      description = "Read files on N threads (default: the number of CPUs, ${DEFAULT-VALUE}).",
-      defaultValue = "${sys:linkdupes.threads:-0}")
+      description = "Read and compare files on N threads (default: the number of CPUs).",
+      defaultValue = "0", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
   int threads;
 
   public LinkdupesCommand(PrintStream out, PrintStream err, LinkOps ops) {
