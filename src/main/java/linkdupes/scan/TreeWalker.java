@@ -129,15 +129,17 @@ public final class TreeWalker {
         leftovers.add(new FoundFile(file, root.index(), attrs.size()));
         return FileVisitResult.CONTINUE;
       }
-      Path relative =
-          file.equals(root.start()) ? file.getFileName() : root.start().relativize(file);
-      if (filter.excluded(relative)) {
+      // the path below the root is only needed for globs, and costs a relativize per file
+      Path relative = filter.isEmpty() ? null
+          : file.equals(root.start()) ? file.getFileName() : root.start().relativize(file);
+      if (relative != null && filter.excluded(relative)) {
         return FileVisitResult.CONTINUE;
       }
       regular++;
       long size = attrs.size();
       bytes += size;
-      if (size >= settings.minSize() && size <= settings.maxSize() && filter.included(relative)) {
+      if (size >= settings.minSize() && size <= settings.maxSize()
+          && (relative == null || filter.included(relative))) {
         found.add(new FoundFile(file, root.index(), size, UnixAttributes.from(attrs)));
       }
       return FileVisitResult.CONTINUE;
