@@ -103,47 +103,64 @@ public final class Linker implements AutoCloseable {
 
   private Result linkOne(Target target, Inode dup, Name name) {
     Path path = name.path();
-    Path fileName = path.getFileName();
     Directory dir;
     try {
       dir = directories.open(realPath.apply(name).getParent());
-      if (!dir.holds(fileName, dup.stat())) {
-        changed(path);
-        return Result.SKIPPED;
+      Result changed = checkBeforeLink(dir, target, dup, path);
+      if (changed != null) {
+        return changed;
       }
     } catch (IOException e) {
       return failedToLookUp(path, e);
     }
-    if (!unchanged(target.path(), target.stat())) {
-      return Result.KEPT_CHANGED;
-    }
-    try {
-      if (!dir.isReachedBy(parentOf(path))) {
-        changed(path);
-        return Result.SKIPPED;
-      }
-    } catch (IOException e) {
-      return failedToLookUp(path, e);
-    }
-
     Path temp;
     try {
       temp = createTemporaryLink(path, target.path());
     } catch (IOException e) {
-      if (ops.isTooManyLinks(e)) {
-        return Result.TOO_MANY_LINKS;
-      }
-      if (ops.failsForWholeGroup(e) && refusesLinks(target)) {
-        problems.error("cannot link " + Paths.display(path) + " to "
-            + Paths.display(target.path()) + ": " + Problems.reason(e)
-            + " (the rest of this group is left as it was)");
-        return Result.GROUP_FAILED;
-      }
-      problems.error("cannot link", path, e);
-      return Result.FAILED;
+      return refused(path, target, e);
     }
-    Path tempName = temp.getFileName();
+    return replace(dir, target, dup, path, temp);
+  }
 
+  /**
+   * Null when the duplicate and the kept file are still the inodes, sizes and times that were
+   * read, and the duplicate's path still leads to the directory opened without symlinks; else
+   * what to do instead.
+   */
+  private Result checkBeforeLink(Directory dir, Target target, Inode dup, Path path)
+      throws IOException {
+    if (!dir.holds(path.getFileName(), dup.stat())) {
+      changed(path);
+      return Result.SKIPPED;
+    }
+    if (!unchanged(target.path(), target.stat())) {
+      return Result.KEPT_CHANGED;
+    }
+    if (!dir.isReachedBy(parentOf(path))) {
+      changed(path);
+      return Result.SKIPPED;
+    }
+    return null;
+  }
+
+  /** The temporary link could not be made: a link limit, the whole group, or this name. */
+  private Result refused(Path path, Target target, IOException e) {
+    if (ops.isTooManyLinks(e)) {
+      return Result.TOO_MANY_LINKS;
+    }
+    if (ops.failsForWholeGroup(e) && refusesLinks(target)) {
+      problems.error("cannot link " + Paths.display(path) + " to "
+          + Paths.display(target.path()) + ": " + Problems.reason(e)
+          + " (the rest of this group is left as it was)");
+      return Result.GROUP_FAILED;
+    }
+    problems.error("cannot link", path, e);
+    return Result.FAILED;
+  }
+
+  /** Checks the temporary name and the duplicate once more, then renames one over the other. */
+  private Result replace(Directory dir, Target target, Inode dup, Path path, Path temp) {
+    Path tempName = temp.getFileName();
     try {
       // The kept file may have been replaced or rewritten since it was checked: the new name
       // must be the very inode that was hashed, with its size and time unchanged.
@@ -163,7 +180,7 @@ public final class Linker implements AutoCloseable {
       removeTemporary(dir, tempName);
       return Result.FAILED;
     }
-
+    Path fileName = path.getFileName();
     try {
       if (!dir.holds(fileName, dup.stat())) {
         changed(path);
