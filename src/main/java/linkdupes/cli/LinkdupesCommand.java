@@ -108,7 +108,8 @@ public final class LinkdupesCommand implements Callable<Integer> {
   boolean oneFileSystem;
 
   @Option(names = "--threads", paramLabel = "N",
-      description = "Read and compare files on N threads (default: the number of CPUs).",
+      description = "Read and compare files on N threads (default: 8, or the number of CPUs "
+          + "if more: a disk answers faster with several reads in flight).",
       defaultValue = "0", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
   int threads;
 
@@ -143,7 +144,7 @@ public final class LinkdupesCommand implements Callable<Integer> {
     if (threads < 0) {
       throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
     }
-    int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    int n = threads == 0 ? Options.defaultThreads() : threads;
     return new Options(List.copyOf(paths), dryRun, verbose.length, quiet, Math.max(1, minSize),
         max, List.copyOf(includes), List.copyOf(excludes), ignoreMode, ignoreOwner, respectTime,
         keepNewest, followSymlinks, oneFileSystem, n);
