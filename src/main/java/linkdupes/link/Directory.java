@@ -44,7 +44,7 @@ final class Directory implements Closeable {
   boolean holds(Path name, FileStat expected) throws IOException {
     PosixFileAttributes a = attributes(name);
     return a.isRegularFile() && sameInode(a.fileKey(), expected) && a.size() == expected.size()
-        && nanos(a) == expected.mtimeNanos();
+        && FileStat.nanos(a.lastModifiedTime()) == expected.mtimeNanos();
   }
 
   /** True when {@code dirPath}, resolved now by the kernel, still leads to this directory. */
@@ -59,11 +59,6 @@ final class Directory implements Closeable {
   static boolean sameInode(Object fileKey, FileStat s) {
     return fileKey != null
         && fileKey.toString().equals("(dev=" + Long.toHexString(s.dev()) + ",ino=" + s.ino() + ")");
-  }
-
-  private static long nanos(BasicFileAttributes a) {
-    var i = a.lastModifiedTime().toInstant();
-    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
   }
 
   @Override

@@ -47,7 +47,8 @@ public record FileStat(
         && mtimeNanos == other.mtimeNanos;
   }
 
-  static long nanos(FileTime t) {
+  /** A file time in nanoseconds since the epoch, as the stat fields are compared. */
+  public static long nanos(FileTime t) {
     var i = t.toInstant();
     return i.getEpochSecond() * 1_000_000_000L + i.getNano();
   }
