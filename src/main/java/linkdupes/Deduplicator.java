@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Function;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import linkdupes.cli.Options;
 import linkdupes.group.Grouping;
@@ -18,7 +19,7 @@ import linkdupes.plan.Planner;
 import linkdupes.report.Problems;
 import linkdupes.report.Summary;
 import linkdupes.report.Tally;
-import linkdupes.scan.FoundFile;
+import linkdupes.scan.FileTable;
 import linkdupes.scan.ScanResult;
 import linkdupes.scan.TreeWalker;
 import org.slf4j.Logger;
@@ -30,6 +31,9 @@ public final class Deduplicator {
   private static final class Debug {
     static final Logger LOG = LoggerFactory.getLogger(Deduplicator.class);
   }
+
+  /** Files of the size groups taken through the inode and content stages at once. */
+  private static final int BATCH_FILES = 1 << 16;
 
   private final Options options;
   private final LinkOps ops;
@@ -48,24 +52,39 @@ public final class Deduplicator {
     long start = System.nanoTime();
     Tally tally = new Tally();
 
-    // Each stage's input is dropped as soon as the next holds what is left of it: on a tree
-    // of a million files most of them are gone after the first stages.
-    ScanResult walked = new TreeWalker(options.walkSettings(), problems).walk(options.roots());
-    log("walk", walked.candidates().size(), "candidate files", start);
-    List<List<FoundFile>> sizeGroups = Grouping.bySize(walked.candidates());
-    ScanResult scan = walked.withoutCandidates();
-    walked = null;
+    // Files are rows of one table for the whole run; each stage's groups are dropped as soon
+    // as the next holds what is left of them.
+    ScanResult scan = new TreeWalker(options.walkSettings(), problems).walk(options.roots());
+    FileTable table = scan.candidates();
+    log("walk", table.rows(), "candidate files", start);
+    List<int[]> sizeGroups = Grouping.bySize(table);
     log("size", sizeGroups.size(), "groups", start);
-    List<List<Inode>> groups =
-        Grouping.byInode(sizeGroups, options.followSymlinks(), problems, tally);
-    sizeGroups = null;
-    log("inode", groups.size(), "groups", start);
+    // Size groups go through the inode and content stages a batch at a time, so that only
+    // the inodes still in a group of duplicates outlive their batch.
+    List<List<Inode>> groups = new ArrayList<>();
+    long inodeGroups = 0;
+    long partialGroups = 0;
     try (Hasher hasher = new Hasher(options.threads(), problems, tally)) {
-      groups = hasher.byPartial(groups);
-      log("partial digest", groups.size(), "groups", start);
-      groups = hasher.byContent(groups);
-      log("content", groups.size(), "groups", start);
+      int from = 0;
+      while (from < sizeGroups.size()) {
+        int to = from;
+        long files = 0;
+        while (to < sizeGroups.size() && (files == 0 || files < BATCH_FILES)) {
+          files += sizeGroups.get(to++).length;
+        }
+        List<List<Inode>> batch = Grouping.byInode(table, sizeGroups.subList(from, to),
+            options.followSymlinks(), problems, tally);
+        inodeGroups += batch.size();
+        batch = hasher.byPartial(batch);
+        partialGroups += batch.size();
+        groups.addAll(hasher.byContent(batch));
+        from = to;
+      }
     }
+    sizeGroups = null;
+    log("inode", inodeGroups, "groups", start);
+    log("partial digest", partialGroups, "groups", start);
+    log("content", groups.size(), "groups", start);
     LinkPlan plan = new Planner(options.policy()).plan(groups);
     groups = null;
     log("plan", plan.groups().size(), "groups", start);
@@ -92,7 +111,7 @@ public final class Deduplicator {
         scan.otherEntries(),
         scan.symlinkLoops(),
         plan.groups().size(),
-        results.stream().mapToLong(r -> r.linked().size()).sum(),
+        results.stream().mapToLong(GroupResult::linkedCount).sum(),
         results.stream().mapToLong(GroupResult::bytesFreed).sum(),
         plan.groups().stream().mapToLong(g -> g.duplicatesWithOutsideNames()).sum(),
         plan.leftOtherMetadata(),

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.function.Function;
 import linkdupes.report.Problems;
 import linkdupes.report.Tally;
 import linkdupes.scan.FileStat;
-import linkdupes.scan.FoundFile;
+import linkdupes.scan.FileTable;
 
 /**
  * The grouping stages: by size, then by inode (names of one inode are one candidate), then by
@@ -23,17 +23,29 @@ import linkdupes.scan.FoundFile;
 public final class Grouping {
   private Grouping() {}
 
-  /** Files that share their size with another file; no other file can have a duplicate. */
-  public static List<List<FoundFile>> bySize(List<FoundFile> files) {
-    Map<Long, List<FoundFile>> bySize = new HashMap<>();
-    for (FoundFile f : files) {
-      bySize.computeIfAbsent(f.size(), k -> new ArrayList<>(2)).add(f);
+  /**
+   * Rows of files that share their size with another file, one array per size; no other file
+   * can have a duplicate. The table's rows are sorted by size without an object per row.
+   */
+  public static List<int[]> bySize(FileTable table) {
+    int n = table.rows();
+    int[] rows = new int[n];
+    for (int r = 0; r < n; r++) {
+      rows[r] = r;
     }
-    List<List<FoundFile>> groups = new ArrayList<>();
-    for (List<FoundFile> g : bySize.values()) {
-      if (g.size() >= 2) {
-        groups.add(g);
+    RowSort.bySize(rows, table);
+    List<int[]> groups = new ArrayList<>();
+    int start = 0;
+    while (start < n) {
+      long size = table.size(rows[start]);
+      int end = start + 1;
+      while (end < n && table.size(rows[end]) == size) {
+        end++;
       }
+      if (end - start >= 2) {
+        groups.add(Arrays.copyOfRange(rows, start, end));
+      }
+      start = end;
     }
     return groups;
   }
@@ -41,48 +53,66 @@ public final class Grouping {
   private record InodeKey(long dev, long ino) {}
 
   /**
-   * Reads each name's attributes and merges names of one inode. With {@code canonical} (when
-   * symlinks were followed) names are taken by their real path, so a file reached through a
-   * link counts once.
+   * Merges names of one inode, within each group of rows of one size. With {@code canonical}
+   * (when symlinks were followed) names are taken by their real path, so a file reached
+   * through a link counts once. Each group is dropped from {@code sizeGroups} once read.
    */
-  public static List<List<Inode>> byInode(
-      List<List<FoundFile>> sizeGroups, boolean canonical, Problems problems, Tally tally) {
+  public static List<List<Inode>> byInode(FileTable table, List<int[]> sizeGroups,
+      boolean canonical, Problems problems, Tally tally) {
     List<List<Inode>> out = new ArrayList<>();
-    for (List<FoundFile> group : sizeGroups) {
+    for (int g = 0; g < sizeGroups.size(); g++) {
+      int[] group = sizeGroups.get(g);
+      sizeGroups.set(g, null);
       Map<InodeKey, Inode> inodes = new LinkedHashMap<>();
       Set<Path> seen = canonical ? new HashSet<>() : null;
-      for (FoundFile f : group) {
-        Path path = f.path();
-        FileStat st;
-        try {
-          if (canonical) {
-            path = path.toRealPath();
-            if (!seen.add(path)) {
-              continue;
-            }
+      for (int row : group) {
+        if (canonical) {
+          row = canonicalRow(table, row, seen, problems, tally);
+          if (row < 0) {
+            continue;
           }
-          // the walk's own stat when it had one, unless names are made real (then stat again)
-          st = f.stat() != null && !canonical ? f.stat() : FileStat.of(path);
-        } catch (NoSuchFileException e) {
-          tally.changed.incrementAndGet();
-          continue;
-        } catch (IOException e) {
-          tally.unreadable.incrementAndGet();
-          problems.error("cannot read", path, e);
-          continue;
         }
-        if (!st.isRegularFile() || st.size() != f.size()) {
-          tally.changed.incrementAndGet();
-          continue;
+        InodeKey key = new InodeKey(table.dev(row), table.ino(row));
+        Inode inode = inodes.get(key);
+        if (inode == null) {
+          inodes.put(key, new Inode(table, row));
+        } else {
+          inode.addRow(row);
         }
-        inodes.computeIfAbsent(new InodeKey(st.dev(), st.ino()), k -> new Inode(st))
-            .addName(new Name(path, f.root()));
       }
       if (inodes.size() >= 2) {
         out.add(new ArrayList<>(inodes.values()));
       }
     }
     return out;
+  }
+
+  /**
+   * The row of the file's real path, stat'ed again, added to the table; -1 when it was seen
+   * already or is gone, changed or unreadable.
+   */
+  private static int canonicalRow(FileTable table, int row, Set<Path> seen, Problems problems,
+      Tally tally) {
+    Path path = table.path(row);
+    try {
+      path = path.toRealPath();
+      if (!seen.add(path)) {
+        return -1;
+      }
+      FileStat st = FileStat.of(path);
+      if (!st.isRegularFile() || st.size() != table.size(row)) {
+        tally.changed.incrementAndGet();
+        return -1;
+      }
+      return table.add(path, table.root(row), st);
+    } catch (NoSuchFileException e) {
+      tally.changed.incrementAndGet();
+      return -1;
+    } catch (IOException e) {
+      tally.unreadable.incrementAndGet();
+      problems.error("cannot read", path, e);
+      return -1;
+    }
   }
 
   /** Splits each group by a key; a part with fewer than two inodes is dropped. */

@@ -1,48 +1,83 @@
 package linkdupes.group;
 
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
 import linkdupes.scan.FileStat;
+import linkdupes.scan.FileTable;
 
 /**
  * A file's content as stored once on a device: its attributes when scanned, every name of it
- * found under the roots, and its digests once computed.
+ * found under the roots, and its digests once computed. The attributes and names are rows of
+ * the walk's {@link FileTable}; an inode adds only their row numbers.
  */
 public final class Inode {
-  private final FileStat stat;
-  private final List<Name> names = new ArrayList<>(1);
+  private final FileTable table;
+  private final int row;
+  /** Rows of further names, or null: most inodes have one name. */
+  private int[] more;
   private byte[] partialDigest;
   private byte[] fullDigest;
 
-  public Inode(FileStat stat) {
-    this.stat = stat;
+  /** The inode of {@code row}, with that row as its first name. */
+  public Inode(FileTable table, int row) {
+    this.table = table;
+    this.row = row;
   }
 
   public FileStat stat() {
-    return stat;
+    return table.stat(row);
   }
 
   public long size() {
-    return stat.size();
+    return table.size(row);
   }
 
+  public long dev() {
+    return table.dev(row);
+  }
+
+  public long mtimeNanos() {
+    return table.mtimeNanos(row);
+  }
+
+  public int nlink() {
+    return table.nlink(row);
+  }
+
+  /** Every name found, in the order found (each made when asked for). */
   public List<Name> names() {
-    return Collections.unmodifiableList(names);
+    return new AbstractList<>() {
+      @Override
+      public Name get(int index) {
+        return new Name(table, index == 0 ? row : more[index - 1]);
+      }
+
+      @Override
+      public int size() {
+        return nameCount();
+      }
+    };
   }
 
-  public void addName(Name name) {
-    names.add(name);
+  public int nameCount() {
+    return more == null ? 1 : 1 + more.length;
+  }
+
+  /** Adds another row of the table as a name of this inode. */
+  public void addRow(int other) {
+    more = more == null ? new int[] {other} : Arrays.copyOf(more, more.length + 1);
+    more[more.length - 1] = other;
   }
 
   /** The name read and linked to: the first found. */
   public Name firstName() {
-    return names.get(0);
+    return new Name(table, row);
   }
 
   /** True when the inode has names the scan did not see, so replacing ours frees nothing. */
   public boolean hasOutsideNames() {
-    return stat.nlink() > names.size();
+    return nlink() > nameCount();
   }
 
   public byte[] partialDigest() {

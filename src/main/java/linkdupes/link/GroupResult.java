@@ -1,23 +1,79 @@
 package linkdupes.link;
 
 import java.nio.file.Path;
+import java.util.AbstractList;
+import java.util.Iterator;
 import java.util.List;
+import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
 
 /** What became of one group: each name now linked and to which kept name, and the bytes freed. */
-public record GroupResult(LinkGroup group, List<Link> linked, long bytesFreed) {
+public final class GroupResult {
+  private final LinkGroup group;
+  private final List<Link> linked;
+  private final long bytesFreed;
 
   /** A name replaced by a link to {@code kept}: the group's kept file, or a later one on EMLINK. */
   public record Link(Name name, Path kept) {}
 
-  /** A dry run's result: everything as planned. */
+  public GroupResult(LinkGroup group, List<Link> linked, long bytesFreed) {
+    this.group = group;
+    this.linked = linked;
+    this.bytesFreed = bytesFreed;
+  }
+
+  /**
+   * A dry run's result: everything as planned. Its links are made when asked for, so a dry run
+   * over a million duplicates holds no object per name.
+   */
   public static GroupResult planned(LinkGroup group) {
+    return new GroupResult(group, null, group.bytesToFree());
+  }
+
+  public LinkGroup group() {
+    return group;
+  }
+
+  public long bytesFreed() {
+    return bytesFreed;
+  }
+
+  /** The number of names linked (or to link, in a dry run). */
+  public long linkedCount() {
+    return linked != null ? linked.size() : group.namesToLink();
+  }
+
+  public List<Link> linked() {
+    if (linked != null) {
+      return linked;
+    }
     Path kept = group.kept().firstName().path();
-    List<Link> links = group.duplicates().stream()
-        .flatMap(i -> i.names().stream())
-        .map(n -> new Link(n, kept))
-        .toList();
-    return new GroupResult(group, links, group.bytesToFree());
+    List<Inode> dups = group.duplicates();
+    int total = (int) group.namesToLink();
+    return new AbstractList<>() {
+      @Override
+      public Link get(int index) {
+        int i = index;
+        for (Inode dup : dups) {
+          if (i < dup.nameCount()) {
+            return new Link(dup.names().get(i), kept);
+          }
+          i -= dup.nameCount();
+        }
+        throw new IndexOutOfBoundsException(index);
+      }
+
+      @Override
+      public Iterator<Link> iterator() {
+        return dups.stream().flatMap(d -> d.names().stream()).map(n -> new Link(n, kept))
+            .iterator();
+      }
+
+      @Override
+      public int size() {
+        return total;
+      }
+    };
   }
 }

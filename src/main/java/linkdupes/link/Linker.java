@@ -54,9 +54,9 @@ public final class Linker implements AutoCloseable {
   private enum Result { LINKED, SKIPPED, FAILED, TOO_MANY_LINKS, KEPT_CHANGED, GROUP_FAILED }
 
   /** The file every duplicate is linked to: a name of it and its attributes when hashed. */
-  private record Target(Name name, FileStat stat) {
-    Path path() {
-      return name.path();
+  private record Target(Name name, Path path, FileStat stat) {
+    Target(Name name, FileStat stat) {
+      this(name, name.path(), stat);
     }
   }
 
@@ -85,7 +85,7 @@ public final class Linker implements AutoCloseable {
           return new GroupResult(group, linked, freed);
         }
       }
-      if (!promoted && done == dup.names().size() && !dup.hasOutsideNames()) {
+      if (!promoted && done == dup.nameCount() && !dup.hasOutsideNames()) {
         freed += dup.size();
       }
     }
@@ -94,9 +94,9 @@ public final class Linker implements AutoCloseable {
 
   /** Names of the group not yet tried after {@code name} of {@code dup}. */
   private static long namesAfter(LinkGroup group, Inode dup, Name name) {
-    long after = dup.names().size() - 1 - dup.names().indexOf(name);
+    long after = dup.nameCount() - 1 - dup.names().indexOf(name);
     for (int i = group.duplicates().indexOf(dup) + 1; i < group.duplicates().size(); i++) {
-      after += group.duplicates().get(i).names().size();
+      after += group.duplicates().get(i).nameCount();
     }
     return after;
   }

@@ -27,7 +27,7 @@ public record LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest, long 
   private static long names(List<Inode> duplicates) {
     long n = 0;
     for (Inode i : duplicates) {
-      n += i.names().size();
+      n += i.nameCount();
     }
     return n;
   }

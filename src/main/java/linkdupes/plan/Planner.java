@@ -1,5 +1,6 @@
 package linkdupes.plan;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,8 +18,9 @@ import linkdupes.group.Name;
  * root given first, then the path.
  */
 public final class Planner {
+  /** Root given first, then path (compared as the system's bytes). */
   private static final Comparator<Name> NAME_ORDER =
-      Comparator.comparingInt(Name::root).thenComparing(n -> n.path().toString());
+      Comparator.comparingInt(Name::root).thenComparing(Name::path);
 
   private final Policy policy;
   private final Comparator<Inode> keepOrder;
@@ -39,7 +41,7 @@ public final class Planner {
       }
       Map<Long, Map<Policy.Key, List<Inode>>> byDevice = new LinkedHashMap<>();
       for (Inode inode : content) {
-        byDevice.computeIfAbsent(inode.stat().dev(), d -> new LinkedHashMap<>())
+        byDevice.computeIfAbsent(inode.dev(), d -> new LinkedHashMap<>())
             .computeIfAbsent(policy.key(inode.stat()), k -> new ArrayList<>()).add(inode);
       }
       otherDevice += namesOutsideLargest(
@@ -54,9 +56,39 @@ public final class Planner {
         }
       }
     }
-    groups.sort(Comparator.comparingLong(LinkGroup::bytesToFree).reversed()
-        .thenComparing(g -> g.kept().firstName(), NAME_ORDER));
+    sortLargestFirst(groups);
     return new LinkPlan(List.copyOf(groups), otherMetadata, otherDevice);
+  }
+
+  /**
+   * Most bytes to free first, then by the kept file's first name. Names are made only for the
+   * groups that tie on bytes, once each, not on every comparison.
+   */
+  private static void sortLargestFirst(List<LinkGroup> groups) {
+    groups.sort(Comparator.comparingLong(LinkGroup::bytesToFree).reversed());
+    record Keyed(LinkGroup group, Name name, Path path) {}
+    Comparator<Keyed> byName = Comparator.comparingInt((Keyed k) -> k.name().root())
+        .thenComparing(Keyed::path);
+    int start = 0;
+    while (start < groups.size()) {
+      long bytes = groups.get(start).bytesToFree();
+      int end = start + 1;
+      while (end < groups.size() && groups.get(end).bytesToFree() == bytes) {
+        end++;
+      }
+      if (end - start > 1) {
+        List<Keyed> run = new ArrayList<>(end - start);
+        for (LinkGroup g : groups.subList(start, end)) {
+          Name n = g.kept().firstName();
+          run.add(new Keyed(g, n, n.path()));
+        }
+        run.sort(byName);
+        for (int i = 0; i < run.size(); i++) {
+          groups.set(start + i, run.get(i).group());
+        }
+      }
+      start = end;
+    }
   }
 
   private boolean samePolicyKey(List<Inode> inodes) {
@@ -79,7 +111,7 @@ public final class Planner {
     for (List<Inode> part : parts) {
       long names = 0;
       for (Inode i : part) {
-        names += i.names().size();
+        names += i.nameCount();
       }
       total += names;
       largest = Math.max(largest, names);
@@ -97,17 +129,20 @@ public final class Planner {
 
   /** Best candidate to keep first. */
   Comparator<Inode> keepOrder() {
-    Comparator<Inode> byTime = Comparator.comparingLong(i -> i.stat().mtimeNanos());
+    Comparator<Inode> byTime = Comparator.comparingLong(Inode::mtimeNanos);
     if (policy.keepNewest()) {
       byTime = byTime.reversed();
     }
     return Comparator.comparing((Inode i) -> !i.hasOutsideNames())
-        .thenComparing(Comparator.comparingInt((Inode i) -> i.stat().nlink()).reversed())
+        .thenComparing(Comparator.comparingInt(Inode::nlink).reversed())
         .thenComparing(byTime)
         .thenComparing(Planner::firstName, NAME_ORDER);
   }
 
   private static Name firstName(Inode inode) {
+    if (inode.nameCount() == 1) {
+      return inode.firstName();
+    }
     Name first = inode.names().get(0);
     for (Name n : inode.names()) {
       if (NAME_ORDER.compare(n, first) < 0) {

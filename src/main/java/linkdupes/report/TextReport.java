@@ -29,7 +29,7 @@ public final class TextReport {
     for (GroupResult g : groups) {
       long size = g.group().size();
       out.printf(Locale.ROOT, "%s each, %d %s, %s %s%n", Sizes.human(size),
-          g.linked().size(), dryRun ? "to link" : "linked",
+          g.linkedCount(), dryRun ? "to link" : "linked",
           dryRun ? "would free" : "freed", Sizes.human(g.bytesFreed()));
       Path kept = g.group().kept().firstName().path();
       out.println("  keep " + Paths.display(kept));

@@ -8,7 +8,7 @@ import java.util.List;
  * left by an interrupted run, the roots, and counts for the report.
  */
 public record ScanResult(
-    List<FoundFile> candidates, List<FoundFile> leftovers, List<Root> roots,
+    FileTable candidates, List<FoundFile> leftovers, List<Root> roots,
     long regularFiles, long regularBytes, long otherEntries, long symlinkLoops,
     long unreadable) {
 
@@ -16,12 +16,6 @@ public record ScanResult(
    * A root walked: where the walk started, its real path, its position on the command line.
    */
   public record Root(Path start, Path real, int index) {}
-
-  /** The same result without its candidates, once they are grouped. */
-  public ScanResult withoutCandidates() {
-    return new ScanResult(List.of(), leftovers, roots, regularFiles, regularBytes, otherEntries,
-        symlinkLoops, unreadable);
-  }
 
   /**
    * The real path of a file found under root {@code index}: the root's real path joined with

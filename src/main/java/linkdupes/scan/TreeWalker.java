@@ -45,7 +45,7 @@ public final class TreeWalker {
           : EnumSet.noneOf(FileVisitOption.class);
       Files.walkFileTree(root.start(), options, Integer.MAX_VALUE, visitor);
     }
-    return new ScanResult(visitor.found, visitor.leftovers, roots, visitor.regular, visitor.bytes,
+    return new ScanResult(visitor.table, visitor.leftovers, roots, visitor.regular, visitor.bytes,
         visitor.other, visitor.loops, visitor.unreadable);
   }
 
@@ -93,8 +93,11 @@ public final class TreeWalker {
   }
 
   private final class Visitor extends SimpleFileVisitor<Path> {
-    final List<FoundFile> found = new ArrayList<>();
+    final FileTable table = new FileTable();
     final List<FoundFile> leftovers = new ArrayList<>();
+    /** The table's index of each directory being walked, innermost last. */
+    int[] dirs = new int[64];
+    int depth;
     Root root;
     long rootDev;
     long regular;
@@ -106,15 +109,18 @@ public final class TreeWalker {
     @Override
     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
         throws IOException {
-      if (dir.equals(root.start())) {
-        return FileVisitResult.CONTINUE;
+      if (!dir.equals(root.start())) {
+        if (filter.excluded(root.start().relativize(dir))) {
+          return FileVisitResult.SKIP_SUBTREE;
+        }
+        if (settings.oneFileSystem() && dev(dir) != rootDev) {
+          return FileVisitResult.SKIP_SUBTREE;
+        }
       }
-      if (filter.excluded(root.start().relativize(dir))) {
-        return FileVisitResult.SKIP_SUBTREE;
+      if (depth == dirs.length) {
+        dirs = java.util.Arrays.copyOf(dirs, depth * 2);
       }
-      if (settings.oneFileSystem() && dev(dir) != rootDev) {
-        return FileVisitResult.SKIP_SUBTREE;
-      }
+      dirs[depth++] = table.directory(dir);
       return FileVisitResult.CONTINUE;
     }
 
@@ -140,7 +146,21 @@ public final class TreeWalker {
       bytes += size;
       if (size >= settings.minSize() && size <= settings.maxSize()
           && (relative == null || filter.included(relative))) {
-        found.add(new FoundFile(file, root.index(), size, UnixAttributes.from(attrs)));
+        FileStat st = UnixAttributes.from(attrs);
+        if (st == null) {
+          try {
+            st = FileStat.of(file);
+          } catch (IOException e) {
+            unreadable++;
+            problems.error("cannot read", file, e);
+            return FileVisitResult.CONTINUE;
+          }
+        }
+        if (depth > 0) {
+          table.add(dirs[depth - 1], file, root.index(), st);
+        } else {
+          table.add(file, root.index(), st); // a root that is a file
+        }
       }
       return FileVisitResult.CONTINUE;
     }
@@ -159,6 +179,7 @@ public final class TreeWalker {
 
     @Override
     public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+      depth--;
       if (e != null) {
         unreadable++;
         problems.error("cannot read directory", dir, e);

@@ -7,11 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import linkdupes.report.Problems;
 import linkdupes.report.Tally;
 import linkdupes.scan.FileStat;
-import linkdupes.scan.FoundFile;
+import linkdupes.scan.FileTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,13 +23,26 @@ class GroupingTest {
 
   @Test
   void dropsFilesWhoseSizeNoOtherFileHas() {
-    List<List<FoundFile>> groups = Grouping.bySize(List.of(
-        new FoundFile(Path.of("a"), 0, 10),
-        new FoundFile(Path.of("b"), 0, 20),
-        new FoundFile(Path.of("c"), 0, 10)));
+    FileTable table = new FileTable();
+    table.add(Path.of("a"), 0, stat(1, 10));
+    table.add(Path.of("b"), 0, stat(2, 20));
+    table.add(Path.of("c"), 0, stat(3, 10));
+    List<int[]> groups = Grouping.bySize(table);
     assertEquals(1, groups.size());
     assertEquals(List.of(Path.of("a"), Path.of("c")),
-        groups.get(0).stream().map(FoundFile::path).toList());
+        Arrays.stream(groups.get(0)).mapToObj(table::path).toList());
+  }
+
+  @Test
+  void sizeGroupsAreInSizeOrderAndKeepWalkOrderWithin() {
+    FileTable table = new FileTable();
+    long[] sizes = {30, 10, 20, 10, 30, 20, 10};
+    for (int i = 0; i < sizes.length; i++) {
+      table.add(Path.of("f" + i), 0, stat(i, sizes[i]));
+    }
+    List<int[]> groups = Grouping.bySize(table);
+    assertEquals(List.of(List.of(1, 3, 6), List.of(2, 5), List.of(0, 4)),
+        groups.stream().map(g -> Arrays.stream(g).boxed().toList()).toList());
   }
 
   @Test
@@ -53,9 +67,9 @@ class GroupingTest {
     Path a = Files.writeString(dir.resolve("a"), "same");
     Path b = Files.createLink(dir.resolve("b"), a);
     Path c = Files.writeString(dir.resolve("c"), "same");
-    List<FoundFile> found = List.of(new FoundFile(a, 0, 4), new FoundFile(b, 0, 4),
-        new FoundFile(c, 0, 4));
-    List<List<Inode>> groups = Grouping.byInode(Grouping.bySize(found), false, problems, new Tally());
+    FileTable found = table(a, b, c);
+    List<List<Inode>> groups =
+        Grouping.byInode(found, Grouping.bySize(found), false, problems, new Tally());
     assertEquals(1, groups.size());
     assertEquals(2, groups.get(0).size());
     assertEquals(List.of(a, b), groups.get(0).get(0).names().stream().map(Name::path).toList());
@@ -65,22 +79,51 @@ class GroupingTest {
   void aGroupOfOneInodeIsNotWorthWork() throws Exception {
     Path a = Files.writeString(dir.resolve("a"), "same");
     Path b = Files.createLink(dir.resolve("b"), a);
-    List<FoundFile> found = List.of(new FoundFile(a, 0, 4), new FoundFile(b, 0, 4));
-    assertTrue(Grouping.byInode(Grouping.bySize(found), false, problems, new Tally()).isEmpty());
+    FileTable found = table(a, b);
+    assertTrue(Grouping.byInode(found, Grouping.bySize(found), false, problems, new Tally())
+        .isEmpty());
   }
 
   @Test
-  void aFileGoneOrResizedSinceTheWalkCountsAsChanged() throws Exception {
+  void followingSymlinksTakesEachFileOnceByItsRealPath() throws Exception {
     Path a = Files.writeString(dir.resolve("a"), "same");
-    Path c = Files.writeString(dir.resolve("c"), "same but longer now");
-    List<FoundFile> found = List.of(new FoundFile(a, 0, 4), new FoundFile(c, 0, 4),
-        new FoundFile(dir.resolve("gone"), 0, 4));
+    Path viaLink = Files.createSymbolicLink(dir.resolve("l"), a);
+    Path c = Files.writeString(dir.resolve("c"), "same");
+    FileTable found = table(a, viaLink, c);
+    List<List<Inode>> groups =
+        Grouping.byInode(found, Grouping.bySize(found), true, problems, new Tally());
+    assertEquals(1, groups.size());
+    assertEquals(List.of(List.of(a.toRealPath()), List.of(c.toRealPath())),
+        groups.get(0).stream().map(i -> i.names().stream().map(Name::path).toList()).toList());
+  }
+
+  @Test
+  void aFileGoneOrResizedSinceTheWalkCountsAsChangedWhenStatedAgain() throws Exception {
+    Path a = Files.writeString(dir.resolve("a"), "same");
+    Path c = Files.writeString(dir.resolve("c"), "same");
+    Path gone = Files.writeString(dir.resolve("gone"), "same");
+    FileTable found = table(a, c, gone);
+    Files.writeString(c, "same but longer now");
+    Files.delete(gone);
     Tally tally = new Tally();
-    assertTrue(Grouping.byInode(Grouping.bySize(found), false, problems, tally).isEmpty());
+    assertTrue(Grouping.byInode(found, Grouping.bySize(found), true, problems, tally).isEmpty());
     assertEquals(2, tally.changed.get());
   }
 
+  /** A table of files as the walk sees them, each stat'ed now. */
+  private static FileTable table(Path... files) throws Exception {
+    FileTable table = new FileTable();
+    for (Path f : files) {
+      table.add(f, 0, FileStat.of(f.toRealPath()));
+    }
+    return table;
+  }
+
+  private static FileStat stat(long ino, long size) {
+    return new FileStat(1, ino, size, 0, 0, 0100644, 0, 0, 1);
+  }
+
   private static Inode inode(long ino) {
-    return new Inode(new FileStat(1, ino, 10, 0, 0, 0100644, 0, 0, 1));
+    return TestInodes.of(new FileStat(1, ino, 10, 0, 0, 0100644, 0, 0, 1));
   }
 }

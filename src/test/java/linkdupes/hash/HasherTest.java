@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
+import linkdupes.group.TestInodes;
 import linkdupes.report.Problems;
 import linkdupes.report.Tally;
 import linkdupes.scan.FileStat;
@@ -22,6 +23,7 @@ import org.apache.commons.codec.digest.DigestUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class HasherTest {
@@ -32,9 +34,7 @@ class HasherTest {
   private final Problems problems = new Problems(new PrintStream(errBytes), false);
 
   private Inode inode(Path p) throws Exception {
-    Inode i = new Inode(FileStat.of(p));
-    i.addName(new Name(p, 0));
-    return i;
+    return TestInodes.of(FileStat.of(p), new Name(p, 0));
   }
 
   private static byte[] random(int size, long seed) {
@@ -115,13 +115,16 @@ class HasherTest {
     assertEquals(3 * 5000, tally.bytesRead.get(), "each read once, in full");
   }
 
+  /** Groups of 360 KB (a thread's own arena) and 1.6 MB (the shared heap budget). */
   @ParameterizedTest
-  @ValueSource(longs = {Hasher.IN_MEMORY, 1024})
-  void manySmallFilesOfOneSizeAreReadOnceAndComparedExactly(long inMemory) throws Exception {
-    byte[] data = random(3000, 9);
+  @CsvSource({"120, 3000, 0", "120, 3000, 1024", "200, 8000, 0"})
+  void manySmallFilesOfOneSizeAreReadOnceAndComparedExactly(int count, int size, long limit)
+      throws Exception {
+    long inMemory = limit == 0 ? Hasher.IN_MEMORY : limit;
+    byte[] data = random(size, 9);
     List<Inode> same = new ArrayList<>();
     List<Inode> all = new ArrayList<>();
-    for (int i = 0; i < 120; i++) {
+    for (int i = 0; i < count; i++) {
       if (i >= 70) {
         data[i] ^= 1; // every later file differs from all the others
       }
@@ -135,8 +138,8 @@ class HasherTest {
       List<List<Inode>> full = h.byContent(h.byPartial(List.of(all)));
       assertEquals(List.of(same), full);
     }
-    assertEquals(120 * 3000L, tally.bytesRead.get(), "each file read once, in full");
-    if (inMemory < 120 * 3000L) {
+    assertEquals((long) count * size, tally.bytesRead.get(), "each file read once, in full");
+    if (inMemory < (long) count * size) {
       assertArrayEquals(DigestUtils.sha256(Files.readAllBytes(dir.resolve("f0"))),
           same.get(0).fullDigest(), "too many to hold in memory: compared by SHA-256");
     } else {

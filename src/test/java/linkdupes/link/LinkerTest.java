@@ -13,11 +13,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import linkdupes.FakeOps;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
+import linkdupes.group.TestInodes;
 import linkdupes.plan.LinkGroup;
 import linkdupes.report.Problems;
 import linkdupes.report.Tally;
@@ -37,11 +39,8 @@ class LinkerTest {
   }
 
   private Inode inode(Path... names) throws IOException {
-    Inode i = new Inode(FileStat.of(names[0]));
-    for (Path n : names) {
-      i.addName(new Name(n, 0));
-    }
-    return i;
+    return TestInodes.of(FileStat.of(names[0]),
+        Arrays.stream(names).map(n -> new Name(n, 0)).toArray(Name[]::new));
   }
 
   private Path write(String name, String content) throws IOException {

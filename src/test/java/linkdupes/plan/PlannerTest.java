@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
+import linkdupes.group.TestInodes;
 import linkdupes.scan.FileStat;
 import org.junit.jupiter.api.Test;
 
@@ -17,11 +19,9 @@ class PlannerTest {
 
   /** An inode of 1000 bytes with the given names, links, time and mode. */
   private Inode inode(long dev, int nlink, long mtime, int mode, int uid, String... names) {
-    Inode i = new Inode(new FileStat(dev, nextIno++, 1000, mtime, mtime, 0100000 | mode, uid,
-        uid, nlink));
-    for (String n : names) {
-      i.addName(new Name(Path.of(n), n.startsWith("r1/") ? 1 : 0));
-    }
+    Inode i = TestInodes.of(new FileStat(dev, nextIno++, 1000, mtime, mtime, 0100000 | mode,
+        uid, uid, nlink), Arrays.stream(names)
+        .map(n -> new Name(Path.of(n), n.startsWith("r1/") ? 1 : 0)).toArray(Name[]::new));
     i.setFullDigest(DIGEST);
     return i;
   }

@@ -1,0 +1,67 @@
+package linkdupes.scan;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Path;
+
+/**
+ * The raw bytes of a path's last name, and a path rebuilt from a directory and such bytes,
+ * through the JDK's internal {@code UnixPath} (reached with the jar's
+ * {@code Add-Opens: java.base/sun.nio.fs}). A file name is bytes, not text: going through a
+ * {@code String} would change a name that is not valid UTF-8. Where the internals are not
+ * reachable, {@link #available()} is false and names are kept as {@code Path} objects.
+ */
+final class PathBytes {
+  private static final Class<?> TYPE;
+  private static final MethodHandle BYTES;
+  private static final MethodHandle RESOLVE;
+
+  static {
+    Class<?> type = null;
+    MethodHandle bytes = null;
+    MethodHandle resolve = null;
+    try {
+      type = Class.forName("sun.nio.fs.UnixPath");
+      MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+      bytes = lookup.findVirtual(type, "asByteArray", MethodType.methodType(byte[].class))
+          .asType(MethodType.methodType(byte[].class, Path.class));
+      resolve = lookup.findVirtual(type, "resolve", MethodType.methodType(type, byte[].class))
+          .asType(MethodType.methodType(Path.class, Path.class, byte[].class));
+      // the accessors must also work on a real path, not only be found
+      Path probe = Path.of("/a");
+      if (!type.isInstance(probe) || ((byte[]) bytes.invokeExact(probe)).length != 2) {
+        type = null;
+      }
+    } catch (Throwable e) {
+      type = null; // not opened to us, or another implementation
+    }
+    TYPE = type;
+    BYTES = bytes;
+    RESOLVE = resolve;
+  }
+
+  private PathBytes() {}
+
+  static boolean available() {
+    return TYPE != null;
+  }
+
+  /** Every byte of {@code p} as the system sees it; the array must not be changed. */
+  static byte[] bytes(Path p) {
+    try {
+      return (byte[]) BYTES.invokeExact(p);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code dir} joined with the name whose bytes are {@code name}. */
+  static Path resolve(Path dir, byte[] name) {
+    try {
+      return (Path) RESOLVE.invokeExact(dir, name);
+    } catch (Throwable e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
