@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.zip.CRC32;
@@ -34,9 +37,14 @@ import org.apache.commons.codec.digest.DigestUtils;
  */
 public final class Hasher implements AutoCloseable {
   public static final int BLOCK = 4096;
-  /** Largest group of small files (count times size) read into memory to be compared. */
+  /**
+   * Largest group of small files (count times size) read into memory to be compared; each
+   * reading thread holds at most this much.
+   */
   static final long IN_MEMORY = 32L << 20;
-  private static final int BUFFER = 1 << 20;
+  /** Largest arena a thread keeps between groups; larger groups borrow from a shared budget. */
+  private static final int KEPT_ARENA = 1 << 20;
+  private static final int BUFFER = 256 << 10;
 
   private final int threads;
   private final ExecutorService pool;
@@ -44,6 +52,12 @@ public final class Hasher implements AutoCloseable {
   private final Tally tally;
   private final LockstepComparer comparer;
   private final long inMemory;
+  private final ThreadLocal<ByteBuffer> arenas = new ThreadLocal<>();
+  /**
+   * KiB of memory that large groups of small files may hold at once, over all threads: a group
+   * waits until it fits, so the threads together never hold more than {@link #IN_MEMORY}.
+   */
+  private final Semaphore largeArenas = new Semaphore((int) (IN_MEMORY >> 10));
   private final ThreadLocal<ByteBuffer> buffers =
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
 
@@ -87,44 +101,102 @@ public final class Hasher implements AutoCloseable {
     forEach(small, this::byBytes).forEach(out::addAll);
     out.addAll(bySha256(hashed));
     forEachInode(keyed, inode -> inode.setPartialDigest(read(inode, true)));
-    out.addAll(Grouping.regroup(keyed, i -> key(i.partialDigest())));
+    for (List<Inode> part : Grouping.regroup(keyed, i -> key(i.partialDigest()))) {
+      for (Inode inode : part) {
+        inode.setPartialDigest(null); // served its purpose; a million of them add up
+      }
+      out.add(part);
+    }
     return out;
   }
 
-  /** Reads a group of small files into memory and splits it by their bytes. */
+  /**
+   * Reads a group of small files into this thread's arena, one after another, and splits it by
+   * their bytes: by a CRC-32C of each first, then by comparing the bytes of files whose CRCs
+   * are equal. Nothing is allocated per file, so a million small files make no garbage here.
+   */
   private List<List<Inode>> byBytes(List<Inode> group) {
-    Map<ByteBuffer, List<Inode>> parts = new HashMap<>();
+    int size = (int) group.get(0).size();
+    int bytes = size * group.size();
+    if (bytes <= KEPT_ARENA) {
+      return byBytes(group, arena(bytes));
+    }
+    // a large group reads into the heap, in memory it gives back, within the shared budget
+    int kib = Math.min((bytes + 1023) >> 10, (int) (IN_MEMORY >> 10));
+    largeArenas.acquireUninterruptibly(kib);
+    try {
+      return byBytes(group, ByteBuffer.allocate(bytes));
+    } finally {
+      largeArenas.release(kib);
+    }
+  }
+
+  private List<List<Inode>> byBytes(List<Inode> group, ByteBuffer arena) {
+    int size = (int) group.get(0).size();
+    Map<Integer, List<Part>> byCrc = new HashMap<>();
+    List<Part> parts = new ArrayList<>();
+    CRC32C crc = new CRC32C();
+    int at = 0;
     for (Inode inode : group) {
-      byte[] bytes = readAll(inode);
-      if (bytes != null) {
-        parts.computeIfAbsent(ByteBuffer.wrap(bytes), k -> new ArrayList<>(2)).add(inode);
+      ByteBuffer bytes = arena.slice(at, size);
+      if (!readAll(inode, bytes)) {
+        continue;
       }
+      at += size;
+      crc.reset();
+      crc.update(bytes.duplicate());
+      List<Part> same = byCrc.computeIfAbsent((int) crc.getValue(), k -> new ArrayList<>(1));
+      Part home = null;
+      for (Part p : same) {
+        if (p.bytes.mismatch(bytes) == -1) {
+          home = p;
+          break;
+        }
+      }
+      if (home == null) {
+        home = new Part(bytes, new ArrayList<>(2));
+        same.add(home);
+        parts.add(home);
+      }
+      home.inodes.add(inode);
     }
     List<List<Inode>> out = new ArrayList<>();
-    for (List<Inode> part : parts.values()) {
-      if (part.size() >= 2) {
-        out.add(part);
+    for (Part part : parts) {
+      if (part.inodes.size() >= 2) {
+        out.add(part.inodes);
       }
     }
     return out;
   }
 
-  /** Every byte of a small file; null (and a report) when it cannot be read. */
-  private byte[] readAll(Inode inode) {
+  /** Files of equal bytes, and those bytes. */
+  private record Part(ByteBuffer bytes, List<Inode> inodes) {}
+
+  /** This thread's arena for small files, grown when a group needs more. */
+  private ByteBuffer arena(int bytes) {
+    ByteBuffer arena = arenas.get();
+    if (arena == null || arena.capacity() < bytes) {
+      arena = ByteBuffer.allocateDirect(Math.max(64 << 10, Integer.highestOneBit(bytes - 1) << 1));
+      arenas.set(arena);
+    }
+    return arena;
+  }
+
+  /** Reads every byte of a small file into {@code buf}; false (and a report) when it cannot. */
+  private boolean readAll(Inode inode, ByteBuffer buf) {
     Path path = inode.firstName().path();
-    int size = (int) inode.size();
-    ByteBuffer buf = ByteBuffer.allocate(size);
     try (FileChannel ch = open(path)) {
       while (buf.hasRemaining()) {
         if (ch.read(buf, buf.position()) < 0) {
           throw new ChangedDuringRunException("file shrank");
         }
       }
-      tally.bytesRead.addAndGet(size);
-      return buf.array();
+      buf.flip();
+      tally.bytesRead.addAndGet(buf.limit());
+      return true;
     } catch (IOException e) {
       ReadFailure.report(path, e, problems, tally);
-      return null;
+      return false;
     }
   }
 
@@ -171,28 +243,43 @@ public final class Hasher implements AutoCloseable {
     });
   }
 
-  /** Applies {@code task} to every item on the pool's threads; results in the items' order. */
+  /**
+   * Applies {@code task} to every item on the pool's threads; results in the items' order.
+   * Each thread takes the next item from a shared counter, so no object is made per item.
+   */
   private <T, R> List<R> forEach(List<T> items, Function<T, R> task) {
-    List<R> results = new ArrayList<>(items.size());
-    if (pool == null) {
-      items.forEach(i -> results.add(task.apply(i)));
-      return results;
-    }
-    List<Future<R>> futures = new ArrayList<>(items.size());
-    for (T item : items) {
-      futures.add(pool.submit(() -> task.apply(item)));
-    }
-    for (Future<R> f : futures) {
-      try {
-        results.add(f.get());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while reading files", e);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(e.getCause());
+    int n = items.size();
+    Object[] results = new Object[n];
+    int workers = pool == null ? 1 : Math.min(threads, n);
+    if (workers <= 1) {
+      for (int k = 0; k < n; k++) {
+        results[k] = task.apply(items.get(k));
+      }
+    } else {
+      AtomicInteger next = new AtomicInteger();
+      Runnable worker = () -> {
+        for (int k = next.getAndIncrement(); k < n; k = next.getAndIncrement()) {
+          results[k] = task.apply(items.get(k));
+        }
+      };
+      List<Future<?>> running = new ArrayList<>(workers);
+      for (int w = 0; w < workers; w++) {
+        running.add(pool.submit(worker));
+      }
+      for (Future<?> f : running) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while reading files", e);
+        } catch (ExecutionException e) {
+          throw new IllegalStateException(e.getCause());
+        }
       }
     }
-    return results;
+    @SuppressWarnings("unchecked")
+    List<R> list = (List<R>) Arrays.asList(results);
+    return list;
   }
 
   /** Reads one inode through its first name; null (and a report) when it cannot be read. */

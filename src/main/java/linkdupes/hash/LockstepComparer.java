@@ -20,11 +20,14 @@ final class LockstepComparer {
   /** Groups larger than this are hashed instead: each open file costs a descriptor and a buffer. */
   static final int MAX_FILES = 64;
   private static final int CHUNK = 256 * 1024;
+  /** Buffers of one group together stay under this; a large group reads smaller chunks. */
+  private static final int SLAB = 2 << 20;
+  private static final int MIN_CHUNK = 64 * 1024;
 
   private final Problems problems;
   private final Tally tally;
-  private final ThreadLocal<ByteBuffer[]> buffers =
-      ThreadLocal.withInitial(() -> new ByteBuffer[MAX_FILES]);
+  /** Each thread's buffers, one slab sliced per member, grown when a group needs more. */
+  private final ThreadLocal<ByteBuffer> slabs = new ThreadLocal<>();
 
   LockstepComparer(Problems problems, Tally tally) {
     this.problems = problems;
@@ -42,12 +45,13 @@ final class LockstepComparer {
     List<Member> members = open(group);
     try {
       long size = group.get(0).size();
+      int chunk = members.isEmpty() ? 0 : members.get(0).buffer().capacity();
       List<List<Member>> active = new ArrayList<>();
       if (members.size() >= 2) {
         active.add(members);
       }
-      for (long pos = 0; pos < size && !active.isEmpty(); pos += CHUNK) {
-        int n = (int) Math.min(CHUNK, size - pos);
+      for (long pos = 0; pos < size && !active.isEmpty(); pos += chunk) {
+        int n = (int) Math.min(chunk, size - pos);
         List<List<Member>> next = new ArrayList<>();
         for (List<Member> part : active) {
           next.addAll(compareChunk(part, pos, n));
@@ -71,17 +75,20 @@ final class LockstepComparer {
   }
 
   private List<Member> open(List<Inode> group) {
-    ByteBuffer[] pool = buffers.get();
+    long size = group.get(0).size();
+    int chunk = (int) Math.min(size, Math.max(MIN_CHUNK, Math.min(CHUNK, SLAB / group.size())));
+    ByteBuffer slab = slabs.get();
+    if (slab == null || slab.capacity() < chunk * group.size()) {
+      // grown by doubling, so a thread allocates a few times, not once per larger group
+      slab = ByteBuffer.allocateDirect(Integer.highestOneBit(chunk * group.size() - 1) << 1);
+      slabs.set(slab);
+    }
     List<Member> members = new ArrayList<>(group.size());
     for (Inode inode : group) {
       try {
         FileChannel ch = FileChannel.open(inode.firstName().path(), StandardOpenOption.READ,
             LinkOption.NOFOLLOW_LINKS);
-        int slot = members.size();
-        if (pool[slot] == null) {
-          pool[slot] = ByteBuffer.allocateDirect(CHUNK);
-        }
-        members.add(new Member(inode, ch, pool[slot]));
+        members.add(new Member(inode, ch, slab.slice(members.size() * chunk, chunk)));
       } catch (IOException e) {
         failed(inode, e);
       }
