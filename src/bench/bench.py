@@ -419,7 +419,7 @@ def select_tools(args, jar):
     only = None
     if args.only:
         only = [n.strip() for n in args.only.split(",") if n.strip()]
-        known = set(table) | {e[0] for e in extras}
+        known = set(table) | {e[0] for e in extras} | {"linkdupes-launcher"}
         bad = [n for n in only if n not in known]
         if bad:
             die(f"--only: unknown tool(s) {', '.join(bad)}; known: {', '.join(sorted(known))}")
@@ -437,6 +437,13 @@ def select_tools(args, jar):
             dry, link, _ = table["linkdupes"]
             tools.append({"name": "linkdupes", "kind": "self",
                           "cmd": link if args.link else dry, "version": ""})
+    # the launcher the build puts beside the jar: the same jar with its JVM settings
+    launcher = os.path.join(os.path.dirname(os.path.abspath(jar)), "linkdupes")
+    if wanted("linkdupes-launcher") and os.path.isfile(jar) and os.access(launcher, os.X_OK):
+        q = shlex.quote(launcher)
+        tools.append({"name": "linkdupes-launcher", "kind": "self",
+                      "cmd": f"{q} {{dir}}" if args.link else f"{q} --dry-run {{dir}}",
+                      "version": ""})
     for name, cmd in extras:
         if wanted(name):
             tools.append({"name": name, "kind": "extra", "cmd": cmd.replace("{jar}",
