@@ -4,8 +4,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Function;
 import java.time.Duration;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
+import linkdupes.cache.HashCache;
+import linkdupes.cache.RunLock;
 import linkdupes.cli.Options;
 import linkdupes.group.Grouping;
 import linkdupes.group.Inode;
@@ -19,7 +27,9 @@ import linkdupes.plan.Planner;
 import linkdupes.report.Problems;
 import linkdupes.report.Summary;
 import linkdupes.report.Tally;
+import linkdupes.scan.FileStat;
 import linkdupes.scan.FileTable;
+import linkdupes.scan.PathBytes;
 import linkdupes.scan.ScanResult;
 import linkdupes.scan.TreeWalker;
 import org.slf4j.Logger;
@@ -48,7 +58,45 @@ public final class Deduplicator {
     this.problems = problems;
   }
 
-  public Result run() throws IOException {
+  /**
+   * Runs, holding the cache's lock and using the cache when the options name one.
+   *
+   * @throws RunLock.HeldException when another run holds the cache and the options do not say
+   *     to wait; nothing was done
+   */
+  public Result run() throws IOException, RunLock.HeldException {
+    if (options.cache() == null) {
+      return run((CompletableFuture<HashCache>) null);
+    }
+    RunLock lock;
+    try {
+      lock = RunLock.acquire(options.cache(), options.waitForLock(), () -> problems.warning(
+          "waiting for another run of linkdupes to finish with the cache " + options.cache()));
+    } catch (IOException e) {
+      problems.warning("not using the cache " + options.cache() + ": cannot lock "
+          + RunLock.lockFile(options.cache()) + ": " + Problems.reason(e));
+      return run((CompletableFuture<HashCache>) null);
+    }
+    try (lock) {
+      // opened on another thread while the walk runs: loading the driver takes a while
+      CompletableFuture<HashCache> opening = CompletableFuture.supplyAsync(
+          () -> HashCache.open(options.cache(), problems), r -> {
+            Thread t = new Thread(r, "linkdupes-cache");
+            t.setDaemon(true);
+            t.start();
+          });
+      try {
+        return run(opening);
+      } finally {
+        HashCache cache = opening.join();
+        if (cache != null) {
+          cache.close();
+        }
+      }
+    }
+  }
+
+  private Result run(CompletableFuture<HashCache> opening) throws IOException {
     long start = System.nanoTime();
     Tally tally = new Tally();
 
@@ -64,7 +112,10 @@ public final class Deduplicator {
     List<List<Inode>> groups = new ArrayList<>();
     long inodeGroups = 0;
     long partialGroups = 0;
-    try (Hasher hasher = new Hasher(options.threads(), problems, tally)) {
+    HashCache cache = opening == null ? null : opening.join();
+    log("opening the cache", cache == null ? 0 : 1, "databases", start);
+    CacheUse cached = cache == null ? null : new CacheUse(cache, scan);
+    try (Hasher hasher = new Hasher(options.threads(), cache != null, problems, tally)) {
       int from = 0;
       while (from < sizeGroups.size()) {
         int to = from;
@@ -75,9 +126,13 @@ public final class Deduplicator {
         List<List<Inode>> batch = Grouping.byInode(table, sizeGroups.subList(from, to),
             options.followSymlinks(), problems, tally);
         inodeGroups += batch.size();
+        List<Inode> read = cached == null ? null : cached.lookUp(batch);
         batch = hasher.byPartial(batch);
         partialGroups += batch.size();
         groups.addAll(hasher.byContent(batch));
+        if (cached != null) {
+          cached.record(read);
+        }
         from = to;
       }
     }
@@ -98,10 +153,20 @@ public final class Deduplicator {
           ? Name::path // names were made real when symlinks are followed
           : n -> scan.realPath(n.path(), n.root());
       try (Linker linker = new Linker(ops, realPath, problems, tally)) {
-        results = plan.groups().stream().map(linker::link).toList();
+        results = plan.groups().stream().map(g -> {
+          GroupResult r = linker.link(g);
+          if (cached != null) {
+            cached.linked(r);
+          }
+          return r;
+        }).toList();
         leftovers = scan.leftovers().stream()
             .filter(f -> linker.removeLeftover(new Name(f.path(), f.root()))).count();
       }
+    }
+
+    if (cached != null) {
+      cached.finish(start);
     }
 
     Summary summary = new Summary(
@@ -120,8 +185,127 @@ public final class Deduplicator {
         tally.changed.get(),
         tally.unreadable.get() + scan.unreadable(),
         tally.bytesRead.get(),
-        Duration.ofNanos(System.nanoTime() - start));
+        Duration.ofNanos(System.nanoTime() - start),
+        scan.tooRecent());
     return new Result(summary, results);
+  }
+
+  /**
+   * The cache as one run uses it: digests looked up before a batch is read, what was read
+   * recorded after, the new ctime of files linked to, and at the end entries under the roots
+   * that the run did not see pruned. A failure of the cache is one warning; the run goes on
+   * without it.
+   */
+  private final class CacheUse {
+    private final HashCache cache;
+    private final ScanResult scan;
+    private final Set<Inode> hits = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Path> keptSeen = new HashSet<>();
+    private boolean failed;
+    private long lookUpNanos;
+
+    CacheUse(HashCache cache, ScanResult scan) {
+      this.cache = cache;
+      this.scan = scan;
+    }
+
+    /** Gives each inode of {@code batch} the digests the cache holds for it; returns them all. */
+    List<Inode> lookUp(List<List<Inode>> batch) {
+      List<Inode> all = new ArrayList<>();
+      batch.forEach(all::addAll);
+      hits.clear();
+      if (failed) {
+        return all;
+      }
+      long started = System.nanoTime();
+      try {
+        List<FileStat> stats = new ArrayList<>(all.size());
+        for (Inode inode : all) {
+          stats.add(inode.stat());
+        }
+        HashCache.Cached[] found = cache.get(stats);
+        for (int i = 0; i < found.length; i++) {
+          if (found[i] != null) {
+            all.get(i).setPartialDigest(found[i].partial());
+            all.get(i).setFullDigest(found[i].sha256());
+            hits.add(all.get(i));
+          }
+        }
+      } catch (SQLException e) {
+        fail(e);
+      }
+      lookUpNanos += System.nanoTime() - started;
+      return all;
+    }
+
+    /** Records what was read of {@code inodes}; drops partial keys, which are no longer needed. */
+    void record(List<Inode> inodes) {
+      try {
+        for (Inode inode : inodes) {
+          if (failed) {
+            break;
+          }
+          if (!hits.contains(inode)
+              && (inode.partialDigest() != null || inode.fullDigest() != null)) {
+            Name n = inode.firstName();
+            Path real = options.followSymlinks() ? n.path() : scan.realPath(n.path(), n.root());
+            cache.put(inode.stat(), inode.partialDigest(), inode.fullDigest(),
+                PathBytes.of(real));
+          }
+        }
+      } catch (SQLException e) {
+        fail(e);
+      }
+      for (Inode inode : inodes) {
+        inode.setPartialDigest(null);
+      }
+      hits.clear();
+    }
+
+    /** Linking names to a file changes its ctime: the entry is given the new one. */
+    void linked(GroupResult result) {
+      for (GroupResult.Link link : result.linked()) {
+        if (failed || !keptSeen.add(link.kept())) {
+          continue;
+        }
+        try {
+          FileStat now = FileStat.of(link.kept());
+          cache.linked(now, now.ctimeNanos());
+        } catch (IOException e) {
+          // gone or changed since: its entry no longer matches and will be a miss
+        } catch (SQLException e) {
+          fail(e);
+        }
+      }
+      keptSeen.clear();
+    }
+
+    void finish(long start) {
+      if (failed) {
+        return;
+      }
+      try {
+        List<byte[]> roots = new ArrayList<>();
+        for (ScanResult.Root r : scan.roots()) {
+          roots.add(PathBytes.of(r.real()));
+        }
+        long pruned = cache.prune(roots);
+        cache.commit();
+        if (options.verbosity() > 1 && Debug.LOG.isDebugEnabled()) {
+          Debug.LOG.debug("cache {}: {} hits, {} misses ({} ms looking up), {} entries pruned "
+              + "({} ms)", cache.file(), cache.hits(), cache.misses(), lookUpNanos / 1_000_000,
+              pruned, (System.nanoTime() - start) / 1_000_000);
+        }
+      } catch (SQLException e) {
+        fail(e);
+      }
+    }
+
+    private void fail(SQLException e) {
+      failed = true;
+      problems.warning("not using the cache " + cache.file() + " any further: "
+          + e.getMessage());
+    }
   }
 
   private void log(String stage, long count, String what, long start) {

@@ -18,6 +18,8 @@ import linkdupes.link.LinkOps;
 record CommandRun(int exitCode, String out, String err) {
   private static final Pattern BYTES =
       Pattern.compile("^(?:Freed|Would free):\\s+\\S+ \\S+ \\((\\d+) bytes\\)$", Pattern.MULTILINE);
+  private static final Pattern READ =
+      Pattern.compile("^Read:\\s+\\S+ \\S+ \\((\\d+) bytes\\)$", Pattern.MULTILINE);
   private static final Pattern NAMES =
       Pattern.compile("^(?:Linked|Would link):\\s+(\\d+) names?$", Pattern.MULTILINE);
 
@@ -58,6 +60,11 @@ record CommandRun(int exitCode, String out, String err) {
   /** The number in "(N bytes)" on the "Freed:" or "Would free:" line; exactly one such line. */
   long freedBytes() {
     return single(BYTES, "Freed/Would free");
+  }
+
+  /** The number in "(N bytes)" on the "Read:" line (printed with -v). */
+  long bytesRead() {
+    return single(READ, "Read");
   }
 
   /** The number on the "Linked:" or "Would link:" line; exactly one such line. */

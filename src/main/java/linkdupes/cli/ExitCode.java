@@ -8,6 +8,8 @@ public final class ExitCode {
   public static final int SOME_FAILED = 1;
   /** Bad usage: the command line could not be understood. */
   public static final int USAGE = 2;
+  /** Another run holds the cache (and --wait was not given); nothing was done. */
+  public static final int LOCKED = 3;
 
   private ExitCode() {}
 }

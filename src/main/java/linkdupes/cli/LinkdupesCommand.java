@@ -3,9 +3,12 @@ package linkdupes.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import linkdupes.Deduplicator;
+import linkdupes.cache.RunLock;
 import linkdupes.link.LinkOps;
 import linkdupes.report.Problems;
 import linkdupes.report.Sizes;
@@ -17,6 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** The command line: options in, a run of the {@link Deduplicator}, an exit code out. */
 @Command(
@@ -113,6 +117,25 @@ public final class LinkdupesCommand implements Callable<Integer> {
       defaultValue = "0", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
   int threads;
 
+  @Option(names = "--cache", paramLabel = "FILE",
+      description = "Keep the digests of files read in FILE, an SQLite database, so later "
+          + "runs read only files that changed (default: $XDG_CACHE_HOME/linkdupes/cache.db, "
+          + "else ~/.cache/linkdupes/cache.db).")
+  Path cache;
+
+  @Option(names = "--no-cache", description = "Use no cache: read every candidate file.")
+  boolean noCache;
+
+  @Option(names = "--wait",
+      description = "If another run holds the cache, wait for it to finish (default: exit at "
+          + "once with code 3).")
+  boolean waitForLock;
+
+  @Option(names = "--min-age", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Leave alone files modified less than DURATION ago, such as a download "
+          + "still being written: 90s, 10m, 2h, 1d.")
+  Duration minAge = Duration.ZERO;
+
   public LinkdupesCommand(PrintStream out, PrintStream err, LinkOps ops) {
     this.out = out;
     this.err = err;
@@ -125,6 +148,26 @@ public final class LinkdupesCommand implements Callable<Integer> {
     public Long convert(String value) {
       return Sizes.parse(value);
     }
+  }
+
+  /** Converts durations such as {@code 10m} and {@code 1d}. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      try {
+        return Durations.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** The cache's default file: under $XDG_CACHE_HOME when it is set, else ~/.cache. */
+  static Path defaultCache(Map<String, String> env) {
+    String xdg = env.get("XDG_CACHE_HOME");
+    Path base = xdg != null && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+        : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".cache");
+    return base.resolve("linkdupes").resolve("cache.db");
   }
 
   Options options() {
@@ -144,10 +187,15 @@ public final class LinkdupesCommand implements Callable<Integer> {
     if (threads < 0) {
       throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
     }
+    if (noCache && cache != null) {
+      throw new ParameterException(spec.commandLine(),
+          "--cache and --no-cache cannot be used together");
+    }
     int n = threads == 0 ? Options.defaultThreads() : threads;
+    Path cacheFile = noCache ? null : cache != null ? cache : defaultCache(System.getenv());
     return new Options(List.copyOf(paths), dryRun, verbose.length, quiet, Math.max(1, minSize),
         max, List.copyOf(includes), List.copyOf(excludes), ignoreMode, ignoreOwner, respectTime,
-        keepNewest, followSymlinks, oneFileSystem, n);
+        keepNewest, followSymlinks, oneFileSystem, n, cacheFile, waitForLock, minAge);
   }
 
   @Override
@@ -158,7 +206,14 @@ public final class LinkdupesCommand implements Callable<Integer> {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
     }
     Problems problems = new Problems(err, options.quiet());
-    Deduplicator.Result result = new Deduplicator(options, ops, problems).run();
+    Deduplicator.Result result;
+    try {
+      result = new Deduplicator(options, ops, problems).run();
+    } catch (RunLock.HeldException e) {
+      err.println("linkdupes: " + e.getMessage());
+      err.flush();
+      return ExitCode.LOCKED;
+    }
     if (!options.quiet()) {
       new TextReport(out, options.verbosity()).print(result.summary(), result.groups());
     }

@@ -1,21 +1,25 @@
 package linkdupes.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import linkdupes.plan.Policy;
 import linkdupes.scan.WalkSettings;
 
-/** Everything a run was asked to do, as parsed from the command line. */
+/**
+ * Everything a run was asked to do, as parsed from the command line. {@code cache} is the hash
+ * cache's file, or null for none.
+ */
 public record Options(
     List<Path> roots, boolean dryRun, int verbosity, boolean quiet, long minSize, long maxSize,
     List<String> includes, List<String> excludes, boolean ignoreMode, boolean ignoreOwner,
     boolean respectTime, boolean keepNewest, boolean followSymlinks, boolean oneFileSystem,
-    int threads) {
+    int threads, Path cache, boolean waitForLock, Duration minAge) {
 
   /** Defaults as on the command line, for the given roots. */
   public static Options defaults(List<Path> roots) {
     return new Options(roots, false, 0, false, 1, Long.MAX_VALUE, List.of(), List.of(),
-        false, false, false, false, false, false, defaultThreads());
+        false, false, false, false, false, false, defaultThreads(), null, false, Duration.ZERO);
   }
 
   /**
@@ -28,7 +32,8 @@ public record Options(
   }
 
   public WalkSettings walkSettings() {
-    return new WalkSettings(followSymlinks, oneFileSystem, includes, excludes, minSize, maxSize);
+    return new WalkSettings(followSymlinks, oneFileSystem, includes, excludes, minSize, maxSize,
+        minAge);
   }
 
   public Policy policy() {

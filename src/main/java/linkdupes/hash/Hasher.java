@@ -52,6 +52,7 @@ public final class Hasher implements AutoCloseable {
   private final Tally tally;
   private final LockstepComparer comparer;
   private final long inMemory;
+  private final boolean digests;
   private final ThreadLocal<ByteBuffer> arenas = new ThreadLocal<>();
   /**
    * KiB of memory that large groups of small files may hold at once, over all threads: a group
@@ -62,11 +63,25 @@ public final class Hasher implements AutoCloseable {
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
 
   public Hasher(int threads, Problems problems, Tally tally) {
-    this(threads, IN_MEMORY, problems, tally);
+    this(threads, false, problems, tally);
+  }
+
+  /**
+   * With {@code digests}, every file read in full gets its SHA-256, to be cached or reported,
+   * and equality is decided by the digests; digests an inode already holds (from the cache)
+   * are used instead of reading it. Without, bytes are compared directly where that is faster.
+   */
+  public Hasher(int threads, boolean digests, Problems problems, Tally tally) {
+    this(threads, IN_MEMORY, digests, problems, tally);
   }
 
   /** With another limit for groups read into memory, so tests can take the SHA-256 path. */
   Hasher(int threads, long inMemory, Problems problems, Tally tally) {
+    this(threads, inMemory, false, problems, tally);
+  }
+
+  private Hasher(int threads, long inMemory, boolean digests, Problems problems, Tally tally) {
+    this.digests = digests;
     this.inMemory = inMemory;
     this.threads = Math.max(1, threads);
     this.pool = this.threads > 1 ? Executors.newFixedThreadPool(this.threads, r -> {
@@ -95,15 +110,21 @@ public final class Hasher implements AutoCloseable {
       if (!isSettledByPartial(size)) {
         keyed.add(g);
       } else {
-        (size * g.size() <= inMemory ? small : hashed).add(g);
+        (!digests && size * g.size() <= inMemory ? small : hashed).add(g);
       }
     }
     forEach(small, this::byBytes).forEach(out::addAll);
     out.addAll(bySha256(hashed));
-    forEachInode(keyed, inode -> inode.setPartialDigest(read(inode, true)));
+    forEachInode(keyed, inode -> {
+      if (inode.partialDigest() == null) {
+        inode.setPartialDigest(read(inode, true));
+      }
+    });
     for (List<Inode> part : Grouping.regroup(keyed, i -> key(i.partialDigest()))) {
-      for (Inode inode : part) {
-        inode.setPartialDigest(null); // served its purpose; a million of them add up
+      if (!digests) {
+        for (Inode inode : part) {
+          inode.setPartialDigest(null); // served its purpose; a million of them add up
+        }
       }
       out.add(part);
     }
@@ -200,9 +221,16 @@ public final class Hasher implements AutoCloseable {
     }
   }
 
-  /** Splits groups by a SHA-256 of every byte of each file, on all threads. */
+  /**
+   * Splits groups by a SHA-256 of every byte of each file, on all threads; a digest an inode
+   * already holds is not computed again.
+   */
   private List<List<Inode>> bySha256(List<List<Inode>> groups) {
-    forEachInode(groups, inode -> inode.setFullDigest(read(inode, false)));
+    forEachInode(groups, inode -> {
+      if (inode.fullDigest() == null) {
+        inode.setFullDigest(read(inode, false));
+      }
+    });
     return Grouping.regroup(groups, i -> key(i.fullDigest()));
   }
 
@@ -219,7 +247,7 @@ public final class Hasher implements AutoCloseable {
       if (isSettledByPartial(g.get(0).size())) {
         out.add(g); // settled by byPartial
       } else {
-        (g.size() <= LockstepComparer.MAX_FILES ? compared : hashed).add(g);
+        (!digests && g.size() <= LockstepComparer.MAX_FILES ? compared : hashed).add(g);
       }
     }
     forEach(compared, comparer::split).forEach(out::addAll);

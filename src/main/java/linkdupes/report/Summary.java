@@ -19,4 +19,5 @@ public record Summary(
     long changed,
     long unreadable,
     long bytesRead,
-    Duration elapsed) {}
+    Duration elapsed,
+    long tooRecent) {}

@@ -82,6 +82,9 @@ public final class TextReport {
     if (s.symlinkLoops() > 0) {
       skipped.add(s.symlinkLoops() + " symlink loops");
     }
+    if (s.tooRecent() > 0) {
+      skipped.add(s.tooRecent() + " modified too recently (--min-age)");
+    }
     if (!skipped.isEmpty()) {
       rows.add(row("Skipped", String.join(", ", skipped)));
     }

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * {@code String} would change a name that is not valid UTF-8. Where the internals are not
  * reachable, {@link #available()} is false and names are kept as {@code Path} objects.
  */
-final class PathBytes {
+public final class PathBytes {
   private static final Class<?> TYPE;
   private static final MethodHandle BYTES;
   private static final MethodHandle RESOLVE;
@@ -43,17 +43,26 @@ final class PathBytes {
 
   private PathBytes() {}
 
-  static boolean available() {
+  public static boolean available() {
     return TYPE != null;
   }
 
   /** Every byte of {@code p} as the system sees it; the array must not be changed. */
-  static byte[] bytes(Path p) {
+  public static byte[] bytes(Path p) {
     try {
       return (byte[]) BYTES.invokeExact(p);
     } catch (Throwable e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The bytes of {@code p} as the system sees them where they can be read; else its text in
+   * UTF-8. Either way the same path always gives the same bytes, which is what comparing and
+   * storing them needs.
+   */
+  public static byte[] of(Path p) {
+    return TYPE != null ? bytes(p) : p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** {@code dir} joined with the name whose bytes are {@code name}. */

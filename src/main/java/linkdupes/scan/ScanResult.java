@@ -5,12 +5,13 @@ import java.util.List;
 
 /**
  * What a walk found: candidate files (within the size limits and filters), temporary names
- * left by an interrupted run, the roots, and counts for the report.
+ * left by an interrupted run, the roots, and counts for the report ({@code tooRecent}: files
+ * left alone because they were modified within {@code --min-age}).
  */
 public record ScanResult(
     FileTable candidates, List<FoundFile> leftovers, List<Root> roots,
     long regularFiles, long regularBytes, long otherEntries, long symlinkLoops,
-    long unreadable) {
+    long unreadable, long tooRecent) {
 
   /**
    * A root walked: where the walk started, its real path, its position on the command line.

@@ -46,7 +46,7 @@ public final class TreeWalker {
       Files.walkFileTree(root.start(), options, Integer.MAX_VALUE, visitor);
     }
     return new ScanResult(visitor.table, visitor.leftovers, roots, visitor.regular, visitor.bytes,
-        visitor.other, visitor.loops, visitor.unreadable);
+        visitor.other, visitor.loops, visitor.unreadable, visitor.tooRecent);
   }
 
   /** Resolves the roots; drops missing ones (an error), repeated and nested ones (a warning). */
@@ -105,6 +105,10 @@ public final class TreeWalker {
     long other;
     long loops;
     long unreadable;
+    long tooRecent;
+    /** Files modified after this instant (ns since the epoch) are too recent to link. */
+    final long newest = settings.minAge().isZero() ? Long.MAX_VALUE
+        : (System.currentTimeMillis() - settings.minAge().toMillis()) * 1_000_000L;
 
     @Override
     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
@@ -155,6 +159,10 @@ public final class TreeWalker {
             problems.error("cannot read", file, e);
             return FileVisitResult.CONTINUE;
           }
+        }
+        if (st.mtimeNanos() > newest) {
+          tooRecent++; // perhaps still being written: left alone
+          return FileVisitResult.CONTINUE;
         }
         if (depth > 0) {
           table.add(dirs[depth - 1], file, root.index(), st);

@@ -1,8 +1,18 @@
 package linkdupes.scan;
 
+import java.time.Duration;
 import java.util.List;
 
-/** How to walk: what to follow, where to stop, which files are candidates. */
+/**
+ * How to walk: what to follow, where to stop, which files are candidates. Files modified less
+ * than {@code minAge} before the walk started are left alone.
+ */
 public record WalkSettings(
     boolean followSymlinks, boolean oneFileSystem, List<String> includes, List<String> excludes,
-    long minSize, long maxSize) {}
+    long minSize, long maxSize, Duration minAge) {
+
+  public WalkSettings(boolean followSymlinks, boolean oneFileSystem, List<String> includes,
+      List<String> excludes, long minSize, long maxSize) {
+    this(followSymlinks, oneFileSystem, includes, excludes, minSize, maxSize, Duration.ZERO);
+  }
+}

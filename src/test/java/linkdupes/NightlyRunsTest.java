@@ -1,0 +1,197 @@
+package linkdupes;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import linkdupes.cache.RunLock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs as cron makes them: night after night over one tree, with the cache and the lock. */
+class NightlyRunsTest {
+  @TempDir Path dir;
+
+  private Path tree() throws Exception {
+    return Files.createDirectories(dir.resolve("tree"));
+  }
+
+  private Path cache() {
+    return dir.resolve("cache").resolve("cache.db");
+  }
+
+  private static byte[] random(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /** Two pairs of duplicates (one small, one large) and a near twin of the large one. */
+  private Path photos() throws Exception {
+    Path t = tree();
+    byte[] big = random(300_000, 1);
+    byte[] twin = big.clone();
+    twin[150_000] ^= 1;
+    Trees.write(t.resolve("a/big.jpg"), big);
+    Trees.write(t.resolve("b/big.jpg"), big);
+    Trees.write(t.resolve("c/twin.jpg"), twin);
+    Trees.write(t.resolve("a/small.txt"), "the same few bytes");
+    Trees.write(t.resolve("b/small.txt"), "the same few bytes");
+    return t;
+  }
+
+  private CommandRun run(Object... args) {
+    Object[] all = new Object[args.length + 3];
+    all[0] = "--cache";
+    all[1] = cache();
+    all[2] = "-v";
+    System.arraycopy(args, 0, all, 3, args.length);
+    return CommandRun.main(all);
+  }
+
+  @Test
+  void aSecondRunOverAnUnchangedTreeReadsNothing() throws Exception {
+    Path t = photos();
+    CommandRun first = run("--dry-run", t);
+    assertEquals(0, first.exitCode(), first.toString());
+    assertTrue(first.bytesRead() >= 2 * 300_000L, first.out());
+    CommandRun second = run("--dry-run", t);
+    assertEquals(0, second.exitCode(), second.toString());
+    assertEquals(0, second.bytesRead(), second.out());
+    assertEquals(first.freedBytes(), second.freedBytes());
+    assertEquals(2, second.linkedNames());
+  }
+
+  @Test
+  void itsOwnLinksKeepTheCacheValid() throws Exception {
+    Path t = photos();
+    CommandRun linking = run(t);
+    assertEquals(0, linking.exitCode(), linking.toString());
+    assertEquals(2, linking.linkedNames());
+    // the kept files' ctimes changed when names were linked to them
+    CommandRun after = run("--dry-run", t);
+    assertEquals(0, after.bytesRead(), after.out());
+    assertEquals(0, after.linkedNames());
+  }
+
+  @Test
+  void aFileRewrittenWithItsSizeAndMtimeRestoredIsReadAgainAndNotLinked() throws Exception {
+    Path t = photos();
+    run("--dry-run", t);
+    Path b = t.resolve("b/big.jpg");
+    FileTime mtime = Files.getLastModifiedTime(b);
+    // the same first and last blocks as a/big.jpg: only the whole content tells them apart,
+    // so a stale cache entry would have it linked to a/big.jpg
+    byte[] other = Files.readAllBytes(b);
+    other[100_000] ^= 1;
+    Files.write(b, other);
+    Files.setLastModifiedTime(b, mtime); // only the ctime tells
+    CommandRun after = run(t);
+    assertEquals(0, after.exitCode(), after.toString());
+    assertEquals(1, after.linkedNames(), "only the small pair: " + after.out());
+    assertTrue(after.bytesRead() >= 300_000, "the rewritten file was read: " + after.out());
+    assertArrayEquals(other, Files.readAllBytes(b));
+  }
+
+  @Test
+  void aNewCopyOfAnAlreadyLinkedFileIsTheOnlyFileRead() throws Exception {
+    Path t = photos();
+    run(t);
+    Files.copy(t.resolve("a/big.jpg"), t.resolve("c/big-copy.jpg"));
+    CommandRun after = run(t);
+    assertEquals(0, after.exitCode(), after.toString());
+    assertEquals(1, after.linkedNames(), after.out());
+    // the new copy's first and last 4 KiB, then all of it; nothing of the others
+    assertEquals(300_000 + 2 * 4096, after.bytesRead(), "the new copy only: " + after.out());
+  }
+
+  @Test
+  void aCorruptCacheIsOneWarningAndTheRunIsRight() throws Exception {
+    Path t = photos();
+    Files.createDirectories(cache().getParent());
+    Files.writeString(cache(), "this is not a database ".repeat(100));
+    CommandRun r = run("--dry-run", t);
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains("not using the cache " + cache()), r.err());
+    assertEquals(2, r.linkedNames());
+    assertEquals("this is not a database ".repeat(100), Files.readString(cache()));
+  }
+
+  @Test
+  void withNoCacheNothingIsWrittenAndEverythingIsRead() throws Exception {
+    Path t = photos();
+    CommandRun r = CommandRun.main("--no-cache", "-v", "--dry-run", t);
+    CommandRun again = CommandRun.main("--no-cache", "-v", "--dry-run", t);
+    assertEquals(r.bytesRead(), again.bytesRead());
+    assertTrue(again.bytesRead() > 0);
+    assertFalse(Files.exists(cache().getParent()));
+  }
+
+  @Test
+  void aSecondRunWhileTheCacheIsHeldExitsWithCode3() throws Exception {
+    Path t = photos();
+    try (RunLock held = RunLock.acquire(cache(), false, () -> { })) {
+      CommandRun r = run("--dry-run", t);
+      assertEquals(3, r.exitCode(), r.toString());
+      assertEquals("", r.out());
+      assertTrue(r.err().startsWith("linkdupes: another run of linkdupes (process "
+          + ProcessHandle.current().pid() + ") is using the cache " + cache()), r.err());
+      assertEquals(1, r.err().lines().count(), r.err());
+    }
+    assertEquals(0, run("--dry-run", t).exitCode(), "free again once released");
+  }
+
+  @Test
+  void withWaitARunWaitsForTheHolderInAnotherProcess() throws Exception {
+    Path t = photos();
+    Files.createDirectories(cache().getParent());
+    Path lock = RunLock.lockFile(cache());
+    // another process holds the same kind of lock (fcntl) for 2 seconds
+    Process holder = new ProcessBuilder("python3", "-c", "import fcntl,sys,time\n"
+        + "f=open(sys.argv[1],'a')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('held',flush=True)\n"
+        + "time.sleep(2)\n", lock.toString()).redirectErrorStream(true).start();
+    assertEquals("held", new String(holder.getInputStream().readNBytes(4)));
+    CommandRun refused = run("--dry-run", t);
+    assertEquals(3, refused.exitCode(), refused.toString());
+    long start = System.nanoTime();
+    CommandRun waited = run("--wait", "--dry-run", t);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertEquals(0, waited.exitCode(), waited.toString());
+    assertTrue(waited.err().contains("waiting for another run of linkdupes"), waited.err());
+    assertTrue(took.toMillis() > 500, "it waited: " + took);
+    assertEquals(2, waited.linkedNames());
+    holder.waitFor();
+  }
+
+  @Test
+  void filesModifiedWithinMinAgeAreLeftAlone() throws Exception {
+    Path t = photos();
+    Instant old = Instant.now().minus(Duration.ofDays(3));
+    for (String f : new String[] {"a/big.jpg", "b/big.jpg", "c/twin.jpg", "a/small.txt"}) {
+      Files.setLastModifiedTime(t.resolve(f), FileTime.from(old));
+    }
+    // b/small.txt was just written: a download still being written, say
+    CommandRun r = run("--min-age", "1h", t);
+    assertEquals(0, r.exitCode(), r.toString());
+    assertEquals(1, r.linkedNames(), r.out());
+    assertTrue(r.out().contains("1 modified too recently (--min-age)"), r.out());
+    assertEquals(1, Files.getAttribute(t.resolve("b/small.txt"), "unix:nlink"));
+    CommandRun later = run("--min-age", "0s", t);
+    assertEquals(1, later.linkedNames(), later.out());
+  }
+
+  @Test
+  void aDurationThatCannotBeReadIsAUsageError() throws Exception {
+    CommandRun r = CommandRun.main("--min-age", "soon", tree());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("'soon' is not a duration"), r.err());
+  }
+}
