@@ -386,7 +386,9 @@ def tool_table(jar):
     """name -> (dry-run command, linking command or None, version argv); {dir} is the tree."""
     j = shlex.quote(jar)
     return {
-        "linkdupes": (f"java -jar {j} --dry-run {{dir}}", f"java -jar {j} {{dir}}", None),
+        # races run without the cache: the peers have none
+        "linkdupes": (f"java -jar {j} --no-cache --dry-run {{dir}}",
+                      f"java -jar {j} --no-cache {{dir}}", None),
         "hardlink": ("hardlink -n -t -q {dir}", "hardlink -t -q {dir}", ["hardlink", "--version"]),
         "jdupes": ("jdupes -r -m -q -p {dir}", "jdupes -r -L -q -p {dir}", ["jdupes", "--version"]),
         "rdfind": ("rdfind -dryrun true -makehardlinks true -makeresultsfile false {dir}",
@@ -442,7 +444,8 @@ def select_tools(args, jar):
     if wanted("linkdupes-launcher") and os.path.isfile(jar) and os.access(launcher, os.X_OK):
         q = shlex.quote(launcher)
         tools.append({"name": "linkdupes-launcher", "kind": "self",
-                      "cmd": f"{q} {{dir}}" if args.link else f"{q} --dry-run {{dir}}",
+                      "cmd": f"{q} --no-cache {{dir}}" if args.link
+                      else f"{q} --no-cache --dry-run {{dir}}",
                       "version": ""})
     for name, cmd in extras:
         if wanted(name):
@@ -617,6 +620,56 @@ def report(tools, results, args, tree_line, machine, notes, freed, floor):
 # Main
 # ---------------------------------------------------------------------------------------------
 
+def cache_runs(args, tree, jar):
+    """linkdupes with a new cache: a first run, a second over the unchanged tree, and a third
+    after one more copy of a large file that the tree already holds twice appeared. Prints
+    wall time and bytes read of each."""
+    if not os.path.isdir(tree):
+        build_tree(tree, args.profile, args.scale, args.seed)
+    big = os.path.join(tree, "linkdupes-bench-big.bin")
+    twin = os.path.join(tree, "linkdupes-bench-big-twin.bin")
+    copy = os.path.join(tree, "linkdupes-bench-big-copy.bin")
+    size = args.new_copy_mib << 20
+    with tempfile.TemporaryDirectory(prefix="linkdupes-cache-") as tmp:
+        cache = os.path.join(tmp, "cache.db")
+        cmd = f"java -jar {shlex.quote(jar)} --cache {shlex.quote(cache)} --dry-run {{dir}}"
+        try:
+            log(f"writing {fmt_bytes(size)} of random bytes to {big}")
+            with open(big, "wb") as f:
+                left = size
+                while left > 0:
+                    n = min(left, 8 << 20)
+                    f.write(os.urandom(n))
+                    left -= n
+            shutil.copyfile(big, twin)
+            warm_up(tree)  # a warm page cache for every run
+            rows = []
+            for label, prep in (("first run, new cache", None), ("second run, unchanged", None),
+                                ("after a third copy of the big file", "copy")):
+                if prep == "copy":
+                    shutil.copyfile(big, copy)
+                    warm_up(tree)
+                with tempfile.TemporaryDirectory() as cwd:
+                    r = measure(cmd.replace("{dir}", shlex.quote(tree)), cwd,
+                                os.path.join(cwd, "out.txt"), args.timeout)
+                log(f"{label}: {r['wall']:.2f} s, read {fmt_bytes(r['rchar'])}, exit {r['rc']}")
+                rows.append((label, r))
+        finally:
+            for f in (big, twin, copy):
+                if os.path.exists(f):
+                    os.remove(f)
+    first = rows[0][1]
+    print(f"Tree: {tree}, plus two copies of a file of {fmt_bytes(size)} (a third added before "
+          f"the last run). linkdupes dry runs with a new cache (`{cmd}`).")
+    print()
+    print("| run | wall s | vs first run | read | exit |")
+    print("|---|--:|--:|--:|---|")
+    for label, r in rows:
+        print(f"| {label} | {r['wall']:.2f} | {r['wall'] / first['wall']:.0%} | "
+              f"{fmt_bytes(r['rchar'])} ({r['rchar']} bytes) | {r['rc']} |")
+    return 0
+
+
 def main():
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     ap = argparse.ArgumentParser(
@@ -648,6 +701,12 @@ def main():
     ap.add_argument("--keep-output", metavar="DIR",
                     help="keep each tool's output of its last run in DIR/NAME.txt")
     ap.add_argument("--build-only", action="store_true", help="build the tree and stop")
+    ap.add_argument("--cache-runs", action="store_true",
+                    help="instead of racing: linkdupes with a new cache, run twice over the "
+                         "tree plus two copies of a file of --new-copy-mib MiB, then once more "
+                         "after a third copy appeared (the copies are removed at the end)")
+    ap.add_argument("--new-copy-mib", type=int, default=1024,
+                    help="size of the file copied for --cache-runs (default 1024)")
     args = ap.parse_args()
 
     if args.runs < 1:
@@ -660,6 +719,8 @@ def main():
     jar = os.path.abspath(args.jar)
     if args.cold and not args.build_only and os.geteuid() != 0:
         die("--cold needs root (it writes /proc/sys/vm/drop_caches)")
+    if args.cache_runs:
+        return cache_runs(args, tree, jar)
     tools, notes = select_tools(args, jar)   # checks --only and --extra before any build
     if not tools and not args.build_only:
         die("nothing to run: " + "; ".join(notes))
