@@ -1,5 +1,6 @@
 package linkdupes.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import linkdupes.Deduplicator;
 import linkdupes.link.LinkOps;
+import linkdupes.report.Format;
+import linkdupes.report.JsonReport;
 import linkdupes.report.Problems;
 import linkdupes.report.Sizes;
 import linkdupes.report.TextReport;
@@ -17,6 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** The command line: options in, a run of the {@link Deduplicator}, an exit code out. */
 @Command(
@@ -55,8 +59,16 @@ public final class LinkdupesCommand implements Callable<Integer> {
       description = "List every group (kept name first). Twice (-vv) adds debug logging.")
   boolean[] verbose = new boolean[0];
 
-  @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
+  @Option(names = {"-q", "--quiet"},
+      description = "Print nothing but errors (a report asked for with --format is still "
+          + "written).")
   boolean quiet;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      converter = FormatConverter.class,
+      description = "Write the report on stdout as text (default) or json. json lists every "
+          + "group and replaces the text report and its summary.")
+  Format format;
 
   @Option(names = {"-s", "--min-size"}, paramLabel = "SIZE", defaultValue = "1",
       converter = SizeConverter.class,
@@ -127,6 +139,18 @@ public final class LinkdupesCommand implements Callable<Integer> {
     }
   }
 
+  /** Converts {@code text}, {@code json}. */
+  static final class FormatConverter implements ITypeConverter<Format> {
+    @Override
+    public Format convert(String value) {
+      try {
+        return Format.of(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   Options options() {
     if (keepOldest && keepNewest) {
       throw new ParameterException(spec.commandLine(),
@@ -159,9 +183,25 @@ public final class LinkdupesCommand implements Callable<Integer> {
     }
     Problems problems = new Problems(err, options.quiet());
     Deduplicator.Result result = new Deduplicator(options, ops, problems).run();
-    if (!options.quiet()) {
-      new TextReport(out, options.verbosity()).print(result.summary(), result.groups());
+    report(options, result, problems.errorCount());
+    if (format != Format.TEXT && out.checkError()) {
+      // a truncated document must not look complete to the program that reads it (a full
+      // disk); text is left alone, so that `| head` or quitting a pager is no error
+      problems.error("cannot write the report to standard output");
     }
     return problems.errorCount() > 0 ? ExitCode.SOME_FAILED : ExitCode.OK;
+  }
+
+  /** The report asked for; with -q, none in text. */
+  private void report(Options options, Deduplicator.Result result, int errors)
+      throws IOException {
+    switch (format) {
+      case JSON -> new JsonReport(out).write(result.summary(), result.groups(), errors);
+      case TEXT -> {
+        if (!options.quiet()) {
+          new TextReport(out, options.verbosity()).print(result.summary(), result.groups());
+        }
+      }
+    }
   }
 }
