@@ -10,7 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,16 +26,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import linkdupes.cli.Cli;
 import linkdupes.link.LinkOps;
 import linkdupes.report.Paths;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The JSON report of real runs on real trees, parsed back with Jackson: every field,
+ * The JSON and CSV reports of real runs on real trees, parsed back with Jackson: every field,
  * names that need escaping, a real run's links checked against the tree, and an empty tree.
  */
 class MachineReportsTest {
@@ -46,6 +54,8 @@ class MachineReportsTest {
       "groups", "namesLinked", "bytesFreed", "linkedWithOutsideNames", "leftOtherMetadata",
       "leftOtherDevice", "leftoversRemoved", "changed", "unreadable", "bytesRead", "errors",
       "seconds");
+  private static final List<String> CSV_COLUMNS =
+      List.of("group", "size", "sha256", "kept", "path", "bytes_freed");
 
   @TempDir Path tmp;
   Path tree;
@@ -213,7 +223,7 @@ class MachineReportsTest {
   }
 
   @Test
-  void jsonCarriesTheDigestOfAGroupThatWasHashed() {
+  void jsonAndCsvCarryTheDigestOfAGroupThatWasHashed() {
     // a group of more than 64 files is split by a SHA-256 of each file
     Path many = Trees.mkdirs(tmp.resolve("many"));
     byte[] content = random(70_004, 10_000);
@@ -222,11 +232,17 @@ class MachineReportsTest {
     }
 
     CommandRun json = CommandRun.main("-n", "--format", "json", many);
+    CommandRun csv = CommandRun.main("-n", "--format", "csv", many);
 
     json.assertCleanSuccess();
+    csv.assertCleanSuccess();
     JsonNode g = json(json).get("groups").get(0);
     assertEquals(TreeListing.sha256(content), g.get("sha256").asText(), g::toString);
     assertEquals(69, g.get("linked").size());
+    List<Map<String, String>> rows = csv(csv, header -> assertEquals(CSV_COLUMNS, header));
+    assertEquals(69, rows.size());
+    assertTrue(rows.stream().allMatch(r -> r.get("sha256").equals(TreeListing.sha256(content))),
+        csv::toString);
   }
 
   @Test
@@ -293,13 +309,17 @@ class MachineReportsTest {
   @Test
   void quietStillWritesTheReportAskedFor() {
     CommandRun json = CommandRun.main("-q", "-n", "--format", "json", tree);
+    CommandRun csv = CommandRun.main("-q", "-n", "--format", "csv", tree);
 
     json.assertCleanSuccess();
+    csv.assertCleanSuccess();
     assertEquals(2, json(json).get("groups").size());
+    assertEquals(4, csv.out().lines().count(), csv::toString);
   }
 
-  @Test
-  void aDocumentThatCannotBeWrittenEndsWithExitCode1() {
+  @ParameterizedTest(name = "--format {0}")
+  @ValueSource(strings = {"json", "csv"})
+  void aDocumentThatCannotBeWrittenEndsWithExitCode1(String format) {
     OutputStream full = new OutputStream() {
       @Override
       public void write(int b) throws IOException {
@@ -310,7 +330,7 @@ class MachineReportsTest {
     int code;
     try (PrintStream out = new PrintStream(full, true, StandardCharsets.UTF_8);
          PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = Cli.run(new String[] {"-n", "--format", "json", tree.toString()}, out, e,
+      code = Cli.run(new String[] {"-n", "--format", format, tree.toString()}, out, e,
           LinkOps.SYSTEM);
     }
 
@@ -326,8 +346,92 @@ class MachineReportsTest {
     assertEquals(2, run.exitCode(), run::toString);
     assertEquals("", run.out());
     assertEquals(List.of(
-            "linkdupes: Invalid value for option '--format': expected text or json, not 'xml'",
+            "linkdupes: Invalid value for option '--format': expected text, json or csv, not 'xml'",
             "Try 'linkdupes --help' for more information."),
         run.err().lines().toList());
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // CSV
+
+  private static List<Map<String, String>> csv(CommandRun run, Consumer<List<String>> header) {
+    CsvMapper mapper = new CsvMapper();
+    try (MappingIterator<Map<String, String>> rows = mapper.readerFor(Map.class)
+        .with(CsvSchema.emptySchema().withHeader())
+        .with(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS)
+        .readValues(run.out())) {
+      List<Map<String, String>> all = rows.readAll();
+      List<String> names = new ArrayList<>();
+      ((CsvSchema) rows.getParserSchema()).forEach(c -> names.add(c.getName()));
+      header.accept(names);
+      return all;
+    } catch (IOException e) {
+      throw new UncheckedIOException("not CSV:\n" + run, e);
+    }
+  }
+
+  @Test
+  void csvHasAHeaderAndOneRowPerLinkedName() {
+    Outcome o = Outcome.main(tmp, "--format", "csv", tree);
+
+    o.run().assertCleanSuccess();
+    List<Map<String, String>> rows =
+        csv(o.run(), header -> assertEquals(CSV_COLUMNS, header));
+    assertEquals(3, rows.size(), o.run()::toString);
+    Set<String> bigPaths = new HashSet<>();
+    for (Map<String, String> row : rows.subList(0, 2)) {
+      assertEquals("1", row.get("group"), row::toString);
+      assertEquals("3000", row.get("size"), row::toString);
+      assertEquals(shown(bigKept), row.get("kept"), row::toString);
+      assertEquals("6000", row.get("bytes_freed"), row::toString);
+      String sha = row.get("sha256");
+      assertTrue(sha.isEmpty() || sha.equals(TreeListing.sha256(BIG)), row::toString);
+      bigPaths.add(row.get("path"));
+    }
+    assertEquals(Set.of(shown(bigLinked.get(0)), shown(bigLinked.get(1))), bigPaths);
+    Map<String, String> small = rows.get(2);
+    assertEquals("2", small.get("group"), small::toString);
+    assertEquals("1000", small.get("size"), small::toString);
+    assertEquals(shown(smallKept), small.get("kept"), small::toString);
+    // a comma, quotes and an escaped newline in one name: one field, one line
+    assertEquals(shown(newline), small.get("path"), small::toString);
+    assertEquals("1000", small.get("bytes_freed"), small::toString);
+    assertEquals(4, o.run().out().lines().count(), o.run()::toString);
+    o.after().assertOneInode(List.of(tmp.relativize(smallKept), tmp.relativize(newline)));
+  }
+
+  @Test
+  void csvHasNoRowForANameThatFailedToLink() {
+    LinkOps full = fullForSmallGroup();
+
+    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(full, "--format", "csv", tree));
+
+    assertEquals(1, o.run().exitCode(), o.run()::toString);
+    List<Map<String, String>> rows = csv(o.run(), header -> assertEquals(CSV_COLUMNS, header));
+    assertEquals(List.of("1", "1"), rows.stream().map(r -> r.get("group")).toList());
+    assertFalse(o.run().out().contains(shown(newline)), o.run()::toString);
+    assertEquals(6000, o.before().bytesOfInodesGoneIn(o.after()));
+  }
+
+  @Test
+  void csvOfADryRunHasTheSameRowsAndChangesNothing() {
+    Outcome dry = Outcome.main(tmp, "-n", "--format", "csv", tree);
+
+    dry.run().assertCleanSuccess();
+    dry.before().assertIdenticalTo(dry.after());
+    List<Map<String, String>> rows = csv(dry.run(), header -> assertEquals(CSV_COLUMNS, header));
+    assertEquals(3, rows.size(), dry.run()::toString);
+    assertEquals(List.of("1", "1", "2"), rows.stream().map(r -> r.get("group")).toList());
+  }
+
+  @Test
+  void csvOfAnEmptyTreeIsTheHeaderAlone() {
+    Path empty = Trees.mkdirs(tmp.resolve("empty"));
+
+    CommandRun run = CommandRun.main("--format", "csv", empty);
+
+    run.assertCleanSuccess();
+    assertEquals("group,size,sha256,kept,path,bytes_freed\n", run.out());
+    assertEquals(List.of(), csv(run, header -> assertEquals(CSV_COLUMNS, header)));
   }
 }

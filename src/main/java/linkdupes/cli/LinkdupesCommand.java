@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import linkdupes.Deduplicator;
 import linkdupes.link.LinkOps;
+import linkdupes.report.CsvReport;
 import linkdupes.report.Format;
 import linkdupes.report.JsonReport;
 import linkdupes.report.Problems;
@@ -66,8 +67,8 @@ public final class LinkdupesCommand implements Callable<Integer> {
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       converter = FormatConverter.class,
-      description = "Write the report on stdout as text (default) or json. json lists every "
-          + "group and replaces the text report and its summary.")
+      description = "Write the report on stdout as text (default), json or csv. json and csv "
+          + "list every group and replace the text report and its summary.")
   Format format;
 
   @Option(names = {"-s", "--min-size"}, paramLabel = "SIZE", defaultValue = "1",
@@ -139,7 +140,7 @@ public final class LinkdupesCommand implements Callable<Integer> {
     }
   }
 
-  /** Converts {@code text}, {@code json}. */
+  /** Converts {@code text}, {@code json}, {@code csv}. */
   static final class FormatConverter implements ITypeConverter<Format> {
     @Override
     public Format convert(String value) {
@@ -197,6 +198,7 @@ public final class LinkdupesCommand implements Callable<Integer> {
       throws IOException {
     switch (format) {
       case JSON -> new JsonReport(out).write(result.summary(), result.groups(), errors);
+      case CSV -> new CsvReport(out).write(result.groups());
       case TEXT -> {
         if (!options.quiet()) {
           new TextReport(out, options.verbosity()).print(result.summary(), result.groups());

@@ -2,9 +2,9 @@ package linkdupes.report;
 
 import java.util.Locale;
 
-/** What the report on standard output is written as: text for people, JSON for programs. */
+/** What the report on standard output is written as: text for people, JSON or CSV for programs. */
 public enum Format {
-  TEXT, JSON;
+  TEXT, JSON, CSV;
 
   /** The name as typed on the command line: {@code text}, {@code json}, {@code csv}. */
   public String word() {
@@ -18,6 +18,6 @@ public enum Format {
         return f;
       }
     }
-    throw new IllegalArgumentException("expected text or json, not '" + word + "'");
+    throw new IllegalArgumentException("expected text, json or csv, not '" + word + "'");
   }
 }

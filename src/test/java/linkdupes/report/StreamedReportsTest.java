@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractList;
@@ -21,8 +22,8 @@ import linkdupes.scan.FileTable;
 import org.junit.jupiter.api.Test;
 
 /**
- * The JSON report is written as the groups are visited, not built first: when the last of
- * thousands of groups is made, most of the document has already reached the stream.
+ * The JSON and CSV reports are written as the groups are visited, not built first: when the
+ * last of thousands of groups is made, most of the document has already reached the stream.
  */
 class StreamedReportsTest {
   private static final int GROUPS = 5000;
@@ -94,5 +95,22 @@ class StreamedReportsTest {
     assertEquals("87" + "00".repeat(30) + "ab", last.get("sha256").asText(),
         "the digest in lowercase hex, 64 digits");
     assertEquals("1.234", doc.get("summary").get("seconds").toString());
+  }
+
+  @Test
+  void csvReachesTheStreamWhileTheGroupsAreStillBeingVisited() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    LazyGroups groups = new LazyGroups(out);
+
+    new CsvReport(out).write(groups);
+
+    long total = out.size();
+    long beforeLast = groups.writtenBefore[GROUPS - 1];
+    assertTrue(beforeLast > total * 9 / 10,
+        "bytes written when the last group was visited: " + beforeLast + " of " + total);
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(1 + 2 * GROUPS, lines.size());
+    assertEquals("5000,5999," + "87" + "00".repeat(30) + "ab,/data/kept/4999,/data/copy/4999/b,"
+        + 2 * 5999, lines.get(lines.size() - 1));
   }
 }
