@@ -71,6 +71,11 @@ public final class LinkdupesCommand implements Callable<Integer> {
           + "list every group and replace the text report and its summary.")
   Format format;
 
+  @Option(names = "--summary",
+      description = "Print the summary on one line instead of the table, for a cron mail or a "
+          + "log. With -q, print it only when the run had an error.")
+  boolean summaryLine;
+
   @Option(names = {"-s", "--min-size"}, paramLabel = "SIZE", defaultValue = "1",
       converter = SizeConverter.class,
       description = "Ignore files smaller than SIZE (default: ${DEFAULT-VALUE}; empty files "
@@ -161,6 +166,10 @@ public final class LinkdupesCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--quiet and --verbose cannot be used together");
     }
+    if (summaryLine && format != Format.TEXT) {
+      throw new ParameterException(spec.commandLine(),
+          "--summary and --format " + format.word() + " cannot be used together");
+    }
     long max = maxSize == null ? Long.MAX_VALUE : maxSize;
     if (max < minSize) {
       throw new ParameterException(spec.commandLine(),
@@ -193,15 +202,18 @@ public final class LinkdupesCommand implements Callable<Integer> {
     return problems.errorCount() > 0 ? ExitCode.SOME_FAILED : ExitCode.OK;
   }
 
-  /** The report asked for; with -q, none in text. */
+  /** The report asked for; with -q, none in text unless --summary and the run had an error. */
   private void report(Options options, Deduplicator.Result result, int errors)
       throws IOException {
     switch (format) {
       case JSON -> new JsonReport(out).write(result.summary(), result.groups(), errors);
       case CSV -> new CsvReport(out).write(result.groups());
       case TEXT -> {
-        if (!options.quiet()) {
-          new TextReport(out, options.verbosity()).print(result.summary(), result.groups());
+        TextReport text = new TextReport(out, options.verbosity());
+        if (summaryLine && (!options.quiet() || errors > 0)) {
+          text.printBrief(result.summary(), result.groups(), errors);
+        } else if (!options.quiet()) {
+          text.print(result.summary(), result.groups());
         }
       }
     }
