@@ -1,5 +1,6 @@
 package linkdupes.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,9 @@ import java.util.concurrent.Callable;
 import linkdupes.Deduplicator;
 import linkdupes.cache.RunLock;
 import linkdupes.link.LinkOps;
+import linkdupes.report.CsvReport;
+import linkdupes.report.Format;
+import linkdupes.report.JsonReport;
 import linkdupes.report.Problems;
 import linkdupes.report.Sizes;
 import linkdupes.report.TextReport;
@@ -59,8 +63,21 @@ public final class LinkdupesCommand implements Callable<Integer> {
       description = "List every group (kept name first). Twice (-vv) adds debug logging.")
   boolean[] verbose = new boolean[0];
 
-  @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
+  @Option(names = {"-q", "--quiet"},
+      description = "Print nothing but errors (a report asked for with --format is still "
+          + "written).")
   boolean quiet;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      converter = FormatConverter.class,
+      description = "Write the report on stdout as text (default), json or csv. json and csv "
+          + "list every group and replace the text report and its summary.")
+  Format format;
+
+  @Option(names = "--summary",
+      description = "Print the summary on one line instead of the table, for a cron mail or a "
+          + "log. With -q, print it only when the run had an error.")
+  boolean summaryLine;
 
   @Option(names = {"-s", "--min-size"}, paramLabel = "SIZE", defaultValue = "1",
       converter = SizeConverter.class,
@@ -162,6 +179,18 @@ public final class LinkdupesCommand implements Callable<Integer> {
     }
   }
 
+  /** Converts {@code text}, {@code json}, {@code csv}. */
+  static final class FormatConverter implements ITypeConverter<Format> {
+    @Override
+    public Format convert(String value) {
+      try {
+        return Format.of(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   /** The cache's default file: under $XDG_CACHE_HOME when it is set, else ~/.cache. */
   static Path defaultCache(Map<String, String> env) {
     String xdg = env.get("XDG_CACHE_HOME");
@@ -178,6 +207,10 @@ public final class LinkdupesCommand implements Callable<Integer> {
     if (quiet && verbose.length > 0) {
       throw new ParameterException(spec.commandLine(),
           "--quiet and --verbose cannot be used together");
+    }
+    if (summaryLine && format != Format.TEXT) {
+      throw new ParameterException(spec.commandLine(),
+          "--summary and --format " + format.word() + " cannot be used together");
     }
     long max = maxSize == null ? Long.MAX_VALUE : maxSize;
     if (max < minSize) {
@@ -214,9 +247,29 @@ public final class LinkdupesCommand implements Callable<Integer> {
       err.flush();
       return ExitCode.LOCKED;
     }
-    if (!options.quiet()) {
-      new TextReport(out, options.verbosity()).print(result.summary(), result.groups());
+    report(options, result, problems.errorCount());
+    if (format != Format.TEXT && out.checkError()) {
+      // a truncated document must not look complete to the program that reads it (a full
+      // disk); text is left alone, so that `| head` or quitting a pager is no error
+      problems.error("cannot write the report to standard output");
     }
     return problems.errorCount() > 0 ? ExitCode.SOME_FAILED : ExitCode.OK;
+  }
+
+  /** The report asked for; with -q, none in text unless --summary and the run had an error. */
+  private void report(Options options, Deduplicator.Result result, int errors)
+      throws IOException {
+    switch (format) {
+      case JSON -> new JsonReport(out).write(result.summary(), result.groups(), errors);
+      case CSV -> new CsvReport(out).write(result.groups());
+      case TEXT -> {
+        TextReport text = new TextReport(out, options.verbosity());
+        if (summaryLine && (!options.quiet() || errors > 0)) {
+          text.printBrief(result.summary(), result.groups(), errors);
+        } else if (!options.quiet()) {
+          text.print(result.summary(), result.groups());
+        }
+      }
+    }
   }
 }

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.nio.file.Path;
 import linkdupes.link.GroupResult;
 
-/** The report a person reads: optionally every group, then the summary. */
+/** The report a person reads: optionally every group, then the summary as a table or a line. */
 public final class TextReport {
   private final PrintStream out;
   private final int verbosity;
@@ -23,6 +23,32 @@ public final class TextReport {
     }
     printSummary(s);
     out.flush();
+  }
+
+  /** Every group if verbose, then the summary on one line instead of the table. */
+  public void printBrief(Summary s, List<GroupResult> groups, int errors) {
+    if (verbosity > 0) {
+      printGroups(s.dryRun(), groups);
+    }
+    out.println(summaryLine(s, errors));
+    out.flush();
+  }
+
+  /**
+   * The summary on one line, for a cron mail or a log: {@code linkdupes: 18321 files, 5087
+   * groups, 7690 names linked, freed 1.4 GiB (1514669221 bytes), 0 errors, 3.2 s}.
+   */
+  private static String summaryLine(Summary s, int errors) {
+    String linked = s.dryRun()
+        ? "would link " + count(s.namesLinked(), "name")
+        : count(s.namesLinked(), "name") + " linked";
+    return "linkdupes: " + count(s.filesScanned(), "file")
+        + ", " + count(s.groups(), "group")
+        + ", " + linked
+        + ", " + (s.dryRun() ? "would free " : "freed ") + Sizes.human(s.bytesFreed())
+        + " (" + s.bytesFreed() + " bytes)"
+        + ", " + count(errors, "error")
+        + ", " + seconds(s);
   }
 
   private void printGroups(boolean dryRun, List<GroupResult> groups) {
@@ -91,7 +117,7 @@ public final class TextReport {
     if (verbosity > 0) {
       rows.add(row("Read", Sizes.human(s.bytesRead()) + " (" + s.bytesRead() + " bytes)"));
     }
-    rows.add(row("Time", String.format(Locale.ROOT, "%.1f s", s.elapsed().toMillis() / 1000.0)));
+    rows.add(row("Time", seconds(s)));
     if (s.dryRun()) {
       out.println("Dry run: nothing was changed.");
     }
@@ -99,6 +125,10 @@ public final class TextReport {
     for (String[] r : rows) {
       out.println(String.format(Locale.ROOT, "%-" + width + "s", r[0] + ":") + r[1]);
     }
+  }
+
+  private static String seconds(Summary s) {
+    return String.format(Locale.ROOT, "%.1f s", s.elapsed().toMillis() / 1000.0);
   }
 
   private static String[] row(String label, String value) {

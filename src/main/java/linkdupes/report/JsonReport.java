@@ -1,0 +1,98 @@
+package linkdupes.report;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import linkdupes.link.GroupResult;
+
+/**
+ * The report as one JSON document, schema version 1 (see the README). It is written group by
+ * group through a streaming generator, so a run with a million groups never holds the document.
+ */
+public final class JsonReport {
+  /** Raised only when a field is renamed or removed, or its meaning changes. */
+  public static final int VERSION = 1;
+
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // standard output stays open
+      .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+      .build();
+
+  private final OutputStream out;
+
+  public JsonReport(OutputStream out) {
+    this.out = out;
+  }
+
+  /** Writes the document in UTF-8, then a newline; {@code errors} as counted by Problems. */
+  public void write(Summary s, List<GroupResult> groups, int errors) throws IOException {
+    try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeNumberField("version", VERSION);
+      g.writeBooleanField("dryRun", s.dryRun());
+      g.writeArrayFieldStart("groups");
+      for (GroupResult r : groups) {
+        writeGroup(g, r);
+      }
+      g.writeEndArray();
+      writeSummary(g, s, errors);
+      g.writeEndObject();
+      g.writeRaw('\n');
+    }
+    out.flush();
+  }
+
+  private static void writeGroup(JsonGenerator g, GroupResult r) throws IOException {
+    Path kept = r.group().kept().firstName().path();
+    g.writeStartObject();
+    g.writeNumberField("size", r.group().size());
+    writeDigest(g, r.group().digest());
+    g.writeStringField("kept", Paths.display(kept));
+    g.writeArrayFieldStart("linked");
+    for (GroupResult.Link link : r.linked()) {
+      g.writeStartObject();
+      g.writeStringField("path", Paths.display(link.name().path()));
+      g.writeStringField("kept", Paths.display(link.kept()));
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeNumberField("bytesFreed", r.bytesFreed());
+    g.writeEndObject();
+  }
+
+  private static void writeDigest(JsonGenerator g, byte[] digest) throws IOException {
+    if (digest == null) {
+      g.writeNullField("sha256");
+    } else {
+      g.writeStringField("sha256", HexFormat.of().formatHex(digest));
+    }
+  }
+
+  private static void writeSummary(JsonGenerator g, Summary s, int errors) throws IOException {
+    g.writeObjectFieldStart("summary");
+    g.writeNumberField("filesScanned", s.filesScanned());
+    g.writeNumberField("bytesScanned", s.bytesScanned());
+    g.writeNumberField("groups", s.groups());
+    g.writeNumberField("namesLinked", s.namesLinked());
+    g.writeNumberField("bytesFreed", s.bytesFreed());
+    g.writeNumberField("linkedWithOutsideNames", s.linkedWithOutsideNames());
+    g.writeNumberField("leftOtherMetadata", s.leftOtherMetadata());
+    g.writeNumberField("leftOtherDevice", s.leftOtherDevice());
+    g.writeNumberField("leftoversRemoved", s.leftoversRemoved());
+    g.writeNumberField("changed", s.changed());
+    g.writeNumberField("unreadable", s.unreadable());
+    g.writeNumberField("tooRecent", s.tooRecent());
+    g.writeNumberField("bytesRead", s.bytesRead());
+    g.writeNumberField("errors", errors);
+    // milliseconds, as a plain decimal: 0.312, never 3.12E-1
+    g.writeNumberField("seconds", BigDecimal.valueOf(s.elapsed().toMillis(), 3));
+    g.writeEndObject();
+  }
+}
