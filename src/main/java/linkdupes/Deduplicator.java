@@ -115,7 +115,8 @@ public final class Deduplicator {
     HashCache cache = opening == null ? null : opening.join();
     log("opening the cache", cache == null ? 0 : 1, "databases", start);
     CacheUse cached = cache == null ? null : new CacheUse(cache, scan);
-    try (Hasher hasher = new Hasher(options.threads(), cache != null, problems, tally)) {
+    boolean digests = cache != null || options.digests();
+    try (Hasher hasher = new Hasher(options.threads(), digests, problems, tally)) {
       int from = 0;
       while (from < sizeGroups.size()) {
         int to = from;

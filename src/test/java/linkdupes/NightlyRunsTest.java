@@ -189,6 +189,20 @@ class NightlyRunsTest {
   }
 
   @Test
+  void aJsonReportCarriesTheDigestOfEveryGroupEvenWithoutTheCache() throws Exception {
+    Path t = photos();
+    CommandRun r = CommandRun.main("--no-cache", "--format", "json", "--dry-run", t);
+    assertEquals(0, r.exitCode(), r.toString());
+    var groups = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out()).get("groups");
+    assertEquals(2, groups.size());
+    for (var g : groups) {
+      byte[] content = Files.readAllBytes(Path.of(g.get("kept").asText()));
+      assertEquals(org.apache.commons.codec.digest.DigestUtils.sha256Hex(content),
+          g.get("sha256").asText());
+    }
+  }
+
+  @Test
   void aDurationThatCannotBeReadIsAUsageError() throws Exception {
     CommandRun r = CommandRun.main("--min-age", "soon", tree());
     assertEquals(2, r.exitCode());

@@ -228,7 +228,8 @@ public final class LinkdupesCommand implements Callable<Integer> {
     Path cacheFile = noCache ? null : cache != null ? cache : defaultCache(System.getenv());
     return new Options(List.copyOf(paths), dryRun, verbose.length, quiet, Math.max(1, minSize),
         max, List.copyOf(includes), List.copyOf(excludes), ignoreMode, ignoreOwner, respectTime,
-        keepNewest, followSymlinks, oneFileSystem, n, cacheFile, waitForLock, minAge);
+        keepNewest, followSymlinks, oneFileSystem, n, cacheFile, waitForLock, minAge,
+        format != Format.TEXT);
   }
 
   @Override
