@@ -51,6 +51,8 @@ public final class HashCache implements AutoCloseable {
 
   private final Path file;
   private final Connection db;
+  private static final int PARTIAL = 8;
+  private static final int SHA256 = 32;
   private final PreparedStatement addKey;
   private final PreparedStatement lookUp;
   private final PreparedStatement upsert;
@@ -66,13 +68,17 @@ public final class HashCache implements AutoCloseable {
       // the inodes of this run: those of the batch being looked up, and all seen so far
       st.executeUpdate("PRAGMA temp_store = MEMORY");
       st.executeUpdate("CREATE TEMP TABLE batch (i INTEGER PRIMARY KEY, dev INTEGER NOT NULL, "
-          + "ino INTEGER NOT NULL)");
+          + "ino INTEGER NOT NULL, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER)");
       st.executeUpdate("CREATE TEMP TABLE seen (dev INTEGER NOT NULL, ino INTEGER NOT NULL, "
           + "PRIMARY KEY (dev, ino)) WITHOUT ROWID");
     }
-    addKey = db.prepareStatement("INSERT INTO temp.batch (i, dev, ino) VALUES (?, ?, ?)");
-    lookUp = db.prepareStatement("SELECT b.i, f.size, f.mtime_ns, f.ctime_ns, f.partial, "
-        + "f.sha256 FROM temp.batch b JOIN files f ON f.dev = b.dev AND f.ino = b.ino");
+    addKey = db.prepareStatement("INSERT INTO temp.batch (i, dev, ino, size, mtime_ns, ctime_ns) "
+        + "VALUES (?, ?, ?, ?, ?, ?)");
+    lookUp = db.prepareStatement("SELECT b.i, ifnull(f.partial, x'') || ifnull(f.sha256, x'') "
+        + "FROM temp.batch b JOIN files f ON f.dev = b.dev AND f.ino = b.ino "
+        + "AND f.size = b.size AND f.mtime_ns = b.mtime_ns AND f.ctime_ns = b.ctime_ns "
+        + "WHERE length(ifnull(f.partial, x'')) IN (0, 8) "
+        + "AND length(ifnull(f.sha256, x'')) IN (0, 32)");
     upsert = db.prepareStatement("INSERT OR REPLACE INTO files "
         + "(dev, ino, size, mtime_ns, ctime_ns, partial, sha256, path) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -166,16 +172,22 @@ public final class HashCache implements AutoCloseable {
       addKey.setInt(1, i);
       addKey.setLong(2, st.dev());
       addKey.setLong(3, st.ino());
+      addKey.setLong(4, st.size());
+      addKey.setLong(5, st.mtimeNanos());
+      addKey.setLong(6, st.ctimeNanos());
       addKey.addBatch();
     }
     addKey.executeBatch(); // one call: the driver loops in native code
+    // the key is compared by SQLite, and both digests come back as one value: fewer calls
     try (ResultSet r = lookUp.executeQuery()) {
       while (r.next()) {
-        FileStat st = files.get(r.getInt(1));
-        if (r.getLong(2) == st.size() && r.getLong(3) == st.mtimeNanos()
-            && r.getLong(4) == st.ctimeNanos()) {
-          out[r.getInt(1)] = new Cached(r.getBytes(5), r.getBytes(6));
-        }
+        byte[] both = r.getBytes(2);
+        int n = both == null ? 0 : both.length;
+        byte[] partial = n == PARTIAL || n == PARTIAL + SHA256 ? Arrays.copyOf(both, PARTIAL)
+            : null;
+        byte[] sha = n == SHA256 || n == PARTIAL + SHA256
+            ? Arrays.copyOfRange(both, n - SHA256, n) : null;
+        out[r.getInt(1)] = new Cached(partial, sha);
       }
     }
     try (Statement st = db.createStatement()) {
