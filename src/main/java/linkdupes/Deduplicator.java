@@ -6,12 +6,12 @@ import java.util.function.Function;
 import java.time.Duration;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.List;
+import java.util.Map;
 import linkdupes.cache.HashCache;
 import linkdupes.cache.RunLock;
 import linkdupes.cli.Options;
@@ -200,7 +200,8 @@ public final class Deduplicator {
   private final class CacheUse {
     private final HashCache cache;
     private final ScanResult scan;
-    private final Set<Inode> hits = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The inodes of the batch found in the cache, with what it held for them. */
+    private final Map<Inode, HashCache.Cached> hits = new IdentityHashMap<>();
     private final Set<Path> keptSeen = new HashSet<>();
     private boolean failed;
     private long lookUpNanos;
@@ -229,7 +230,7 @@ public final class Deduplicator {
           if (found[i] != null) {
             all.get(i).setPartialDigest(found[i].partial());
             all.get(i).setFullDigest(found[i].sha256());
-            hits.add(all.get(i));
+            hits.put(all.get(i), found[i]);
           }
         }
       } catch (SQLException e) {
@@ -246,8 +247,12 @@ public final class Deduplicator {
           if (failed) {
             break;
           }
-          if (!hits.contains(inode)
-              && (inode.partialDigest() != null || inode.fullDigest() != null)) {
+          HashCache.Cached had = hits.get(inode);
+          boolean learned = had == null
+              ? inode.partialDigest() != null || inode.fullDigest() != null
+              // a file the cache knew by its first and last blocks was now read in full
+              : had.sha256() == null && inode.fullDigest() != null;
+          if (learned) {
             Name n = inode.firstName();
             Path real = options.followSymlinks() ? n.path() : scan.realPath(n.path(), n.root());
             cache.put(inode.stat(), inode.partialDigest(), inode.fullDigest(),

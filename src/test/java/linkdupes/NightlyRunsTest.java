@@ -113,6 +113,26 @@ class NightlyRunsTest {
   }
 
   @Test
+  void aFileKnownOnlyByItsEndsIsRememberedInFullOnceRead() throws Exception {
+    Path t = tree();
+    byte[] photo = random(200_000, 5);
+    byte[] other = random(200_000, 6); // same size, other first block: told apart by the key
+    Trees.write(t.resolve("photo.jpg"), photo);
+    Trees.write(t.resolve("other.jpg"), other);
+    CommandRun first = run("--dry-run", t);
+    assertEquals(2 * 2 * 4096, first.bytesRead(), "first and last blocks only: " + first.out());
+    Trees.write(t.resolve("copy1.jpg"), photo);
+    CommandRun second = run("--dry-run", t);
+    assertEquals(4096 * 2 + 2 * 200_000, second.bytesRead(),
+        "the copy's ends, then the photo and the copy in full: " + second.out());
+    Trees.write(t.resolve("copy2.jpg"), photo);
+    CommandRun third = run("--dry-run", t);
+    assertEquals(4096 * 2 + 200_000, third.bytesRead(),
+        "only the new copy: the photo's digest was kept: " + third.out());
+    assertEquals(2, third.linkedNames());
+  }
+
+  @Test
   void aCorruptCacheIsOneWarningAndTheRunIsRight() throws Exception {
     Path t = photos();
     Files.createDirectories(cache().getParent());
