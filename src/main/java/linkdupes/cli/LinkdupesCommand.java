@@ -79,6 +79,11 @@ public final class LinkdupesCommand implements Callable<Integer> {
           + "log. With -q, print it only when the run had an error.")
   boolean summaryLine;
 
+  @Option(names = "--bytes",
+      description = "Show sizes in the text report as exact byte counts instead of KiB, MiB, "
+          + "GiB.")
+  boolean exactBytes;
+
   @Option(names = {"-s", "--min-size"}, paramLabel = "SIZE", defaultValue = "1",
       converter = SizeConverter.class,
       description = "Ignore files smaller than SIZE (default: ${DEFAULT-VALUE}; empty files "
@@ -264,7 +269,7 @@ public final class LinkdupesCommand implements Callable<Integer> {
       case JSON -> new JsonReport(out).write(result.summary(), result.groups(), errors);
       case CSV -> new CsvReport(out).write(result.groups());
       case TEXT -> {
-        TextReport text = new TextReport(out, options.verbosity());
+        TextReport text = new TextReport(out, options.verbosity(), exactBytes, options.roots());
         if (summaryLine && (!options.quiet() || errors > 0)) {
           text.printBrief(result.summary(), result.groups(), errors);
         } else if (!options.quiet()) {

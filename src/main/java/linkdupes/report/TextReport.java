@@ -9,18 +9,34 @@ import linkdupes.link.GroupResult;
 
 /** The report a person reads: optionally every group, then the summary as a table or a line. */
 public final class TextReport {
+  /** Directory pairs listed without -v; -v lists all. */
+  static final int TOP_PAIRS = 10;
+
   private final PrintStream out;
   private final int verbosity;
+  private final boolean exactBytes;
+  private final List<Path> roots;
 
   public TextReport(PrintStream out, int verbosity) {
+    this(out, verbosity, false, List.of());
+  }
+
+  /**
+   * @param exactBytes sizes as byte counts instead of binary units
+   * @param roots the paths given: with one, directories are shown relative to it
+   */
+  public TextReport(PrintStream out, int verbosity, boolean exactBytes, List<Path> roots) {
     this.out = out;
     this.verbosity = verbosity;
+    this.exactBytes = exactBytes;
+    this.roots = List.copyOf(roots);
   }
 
   public void print(Summary s, List<GroupResult> groups) {
     if (verbosity > 0) {
       printGroups(s.dryRun(), groups);
     }
+    printPairs(groups);
     printSummary(s);
     out.flush();
   }
@@ -38,15 +54,14 @@ public final class TextReport {
    * The summary on one line, for a cron mail or a log: {@code linkdupes: 18321 files, 5087
    * groups, 7690 names linked, freed 1.4 GiB (1514669221 bytes), 0 errors, 3.2 s}.
    */
-  private static String summaryLine(Summary s, int errors) {
+  private String summaryLine(Summary s, int errors) {
     String linked = s.dryRun()
         ? "would link " + count(s.namesLinked(), "name")
         : count(s.namesLinked(), "name") + " linked";
     return "linkdupes: " + count(s.filesScanned(), "file")
         + ", " + count(s.groups(), "group")
         + ", " + linked
-        + ", " + (s.dryRun() ? "would free " : "freed ") + Sizes.human(s.bytesFreed())
-        + " (" + s.bytesFreed() + " bytes)"
+        + ", " + (s.dryRun() ? "would free " : "freed ") + sizeAndBytes(s.bytesFreed())
         + ", " + count(errors, "error")
         + ", " + seconds(s);
   }
@@ -54,9 +69,9 @@ public final class TextReport {
   private void printGroups(boolean dryRun, List<GroupResult> groups) {
     for (GroupResult g : groups) {
       long size = g.group().size();
-      out.printf(Locale.ROOT, "%s each, %d %s, %s %s%n", Sizes.human(size),
+      out.printf(Locale.ROOT, "%s each, %d %s, %s %s%n", size(size),
           g.linkedCount(), dryRun ? "to link" : "linked",
-          dryRun ? "would free" : "freed", Sizes.human(g.bytesFreed()));
+          dryRun ? "would free" : "freed", size(g.bytesFreed()));
       Path kept = g.group().kept().firstName().path();
       out.println("  keep " + Paths.display(kept));
       for (GroupResult.Link link : g.linked()) {
@@ -75,7 +90,7 @@ public final class TextReport {
   private void printSummary(Summary s) {
     List<String[]> rows = new ArrayList<>();
     rows.add(row("Scanned",
-        count(s.filesScanned(), "file") + ", " + Sizes.human(s.bytesScanned())));
+        count(s.filesScanned(), "file") + ", " + size(s.bytesScanned())));
     if (verbosity > 0) {
       rows.add(row("Not files",
           s.otherEntries() + " symlinks, devices, FIFOs or sockets left alone"));
@@ -83,7 +98,7 @@ public final class TextReport {
     rows.add(row("Duplicates", count(s.groups(), "group")));
     rows.add(row(s.dryRun() ? "Would link" : "Linked", count(s.namesLinked(), "name")));
     rows.add(row(s.dryRun() ? "Would free" : "Freed",
-        Sizes.human(s.bytesFreed()) + " (" + s.bytesFreed() + " bytes)"));
+        sizeAndBytes(s.bytesFreed())));
     if (s.linkedWithOutsideNames() > 0) {
       rows.add(row("Not freed", count(s.linkedWithOutsideNames(), "file")
           + " with names outside the scanned trees (linked, but their space stays in use)"));
@@ -115,7 +130,7 @@ public final class TextReport {
       rows.add(row("Skipped", String.join(", ", skipped)));
     }
     if (verbosity > 0) {
-      rows.add(row("Read", Sizes.human(s.bytesRead()) + " (" + s.bytesRead() + " bytes)"));
+      rows.add(row("Read", sizeAndBytes(s.bytesRead())));
     }
     rows.add(row("Time", seconds(s)));
     if (s.dryRun()) {
@@ -125,6 +140,49 @@ public final class TextReport {
     for (String[] r : rows) {
       out.println(String.format(Locale.ROOT, "%-" + width + "s", r[0] + ":") + r[1]);
     }
+  }
+
+  /**
+   * Where the duplicates are: the directory pairs sharing the most bytes, each line its bytes,
+   * its names and the two directories (or one, for names linked within a directory).
+   */
+  private void printPairs(List<GroupResult> groups) {
+    DirectoryPairs pairs = new DirectoryPairs(roots);
+    pairs.addAll(groups);
+    List<DirectoryPairs.Shared> all = pairs.sorted();
+    if (all.isEmpty()) {
+      return;
+    }
+    List<DirectoryPairs.Shared> shown =
+        verbosity > 0 || all.size() <= TOP_PAIRS ? all : all.subList(0, TOP_PAIRS);
+    int sizeWidth = 0;
+    int countWidth = 0;
+    for (DirectoryPairs.Shared p : shown) {
+      sizeWidth = Math.max(sizeWidth, size(p.bytes).length());
+      countWidth = Math.max(countWidth, count(p.files, "file").length());
+    }
+    out.println("Where the duplicates are:");
+    for (DirectoryPairs.Shared p : shown) {
+      String where = p.pair.within() ? "within " + p.pair.a()
+          : p.pair.a() + "  <->  " + p.pair.b();
+      out.println(String.format(Locale.ROOT, "  %" + sizeWidth + "s  %-" + countWidth + "s  %s",
+          size(p.bytes), count(p.files, "file"), where));
+    }
+    if (shown.size() < all.size()) {
+      out.println("  ... and " + (all.size() - shown.size()) + " more (-v lists all "
+          + all.size() + ")");
+    }
+    out.println();
+  }
+
+  /** A size as people read it, or the exact byte count with --bytes. */
+  private String size(long bytes) {
+    return exactBytes ? bytes + " bytes" : Sizes.human(bytes);
+  }
+
+  /** A size as people read it with the exact count after it, or just the count with --bytes. */
+  private String sizeAndBytes(long bytes) {
+    return exactBytes ? bytes + " bytes" : Sizes.human(bytes) + " (" + bytes + " bytes)";
   }
 
   private static String seconds(Summary s) {
