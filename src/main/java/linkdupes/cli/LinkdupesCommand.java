@@ -43,6 +43,7 @@ import picocli.CommandLine.TypeConversionException;
       "0:done",
       "1:some files could not be read or linked (each named on stderr; the rest was done)",
       "2:bad usage",
+      "3:another run holds the cache (and --wait was not given); nothing was done",
     })
 public final class LinkdupesCommand implements Callable<Integer> {
   private final PrintStream out;
