@@ -25,6 +25,7 @@ import linkdupes.link.Linker;
 import linkdupes.plan.LinkPlan;
 import linkdupes.plan.Planner;
 import linkdupes.report.Problems;
+import linkdupes.report.Progress;
 import linkdupes.report.Summary;
 import linkdupes.report.Tally;
 import linkdupes.scan.FileStat;
@@ -52,10 +53,18 @@ public final class Deduplicator {
   /** The summary and what became of each group, in the plan's order. */
   public record Result(Summary summary, List<GroupResult> groups) {}
 
+  private final Progress progress;
+
   public Deduplicator(Options options, LinkOps ops, Problems problems) {
+    this(options, ops, problems, Progress.NONE);
+  }
+
+  /** With a progress display, which the run closes when its work is done. */
+  public Deduplicator(Options options, LinkOps ops, Problems problems, Progress progress) {
     this.options = options;
     this.ops = ops;
     this.problems = problems;
+    this.progress = progress;
   }
 
   /**
@@ -102,11 +111,17 @@ public final class Deduplicator {
 
     // Files are rows of one table for the whole run; each stage's groups are dropped as soon
     // as the next holds what is left of them.
-    ScanResult scan = new TreeWalker(options.walkSettings(), problems).walk(options.roots());
+    ScanResult scan = new TreeWalker(options.walkSettings(), problems).showing(progress)
+        .walk(options.roots());
     FileTable table = scan.candidates();
     log("walk", table.rows(), "candidate files", start);
     List<int[]> sizeGroups = Grouping.bySize(table);
     log("size", sizeGroups.size(), "groups", start);
+    long toRead = 0;
+    for (int[] g : sizeGroups) {
+      toRead += table.size(g[0]) * g.length; // at most: names of one inode are read once
+    }
+    progress.reading(toRead, tally.bytesRead);
     // Size groups go through the inode and content stages a batch at a time, so that only
     // the inodes still in a group of duplicates outlive their batch.
     List<List<Inode>> groups = new ArrayList<>();
@@ -154,8 +169,10 @@ public final class Deduplicator {
           ? Name::path // names were made real when symlinks are followed
           : n -> scan.realPath(n.path(), n.root());
       try (Linker linker = new Linker(ops, realPath, problems, tally)) {
+        progress.linking(plan.groups().size());
         results = plan.groups().stream().map(g -> {
           GroupResult r = linker.link(g);
+          progress.linkedGroup();
           if (cached != null) {
             cached.linked(r);
           }
@@ -169,6 +186,7 @@ public final class Deduplicator {
     if (cached != null) {
       cached.finish(start);
     }
+    progress.close();
 
     Summary summary = new Summary(
         options.dryRun(),

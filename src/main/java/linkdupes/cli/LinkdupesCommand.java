@@ -15,6 +15,7 @@ import linkdupes.report.CsvReport;
 import linkdupes.report.Format;
 import linkdupes.report.JsonReport;
 import linkdupes.report.Problems;
+import linkdupes.report.Progress;
 import linkdupes.report.Sizes;
 import linkdupes.report.TextReport;
 import picocli.CommandLine.Command;
@@ -154,6 +155,11 @@ public final class LinkdupesCommand implements Callable<Integer> {
           + "once with code 3).")
   boolean waitForLock;
 
+  @Option(names = "--progress", negatable = true,
+      description = "Show progress on stderr (default: only when stderr is a terminal, and "
+          + "not with -q or --format json/csv); --no-progress never shows it.")
+  Boolean progress;
+
   @Option(names = "--min-age", paramLabel = "DURATION", converter = DurationConverter.class,
       description = "Leave alone files modified less than DURATION ago, such as a download "
           + "still being written: 90s, 10m, 2h, 1d.")
@@ -248,7 +254,9 @@ public final class LinkdupesCommand implements Callable<Integer> {
     Problems problems = new Problems(err, options.quiet());
     Deduplicator.Result result;
     try {
-      result = new Deduplicator(options, ops, problems).run();
+      Boolean shown = progress != null ? progress
+          : options.quiet() || format != Format.TEXT ? Boolean.FALSE : null;
+      result = new Deduplicator(options, ops, problems, Progress.on(err, shown)).run();
     } catch (RunLock.HeldException e) {
       err.println("linkdupes: " + e.getMessage());
       err.flush();

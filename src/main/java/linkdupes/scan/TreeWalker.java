@@ -17,6 +17,7 @@ import linkdupes.scan.ScanResult.Root;
 import linkdupes.link.TemporaryNames;
 import linkdupes.report.Paths;
 import linkdupes.report.Problems;
+import linkdupes.report.Progress;
 
 /**
  * Walks the roots with {@link Files#walkFileTree} and collects the regular files that may have
@@ -27,6 +28,14 @@ public final class TreeWalker {
   private final WalkSettings settings;
   private final PathFilter filter;
   private final Problems problems;
+
+  private Progress progress = Progress.NONE;
+
+  /** Shows the files found on {@code shown} as the walk goes. */
+  public TreeWalker showing(Progress shown) {
+    this.progress = shown;
+    return this;
+  }
 
   public TreeWalker(WalkSettings settings, Problems problems) {
     this.settings = settings;
@@ -148,6 +157,7 @@ public final class TreeWalker {
       regular++;
       long size = attrs.size();
       bytes += size;
+      progress.walked(regular, bytes);
       if (size >= settings.minSize() && size <= settings.maxSize()
           && (relative == null || filter.included(relative))) {
         FileStat st = UnixAttributes.from(attrs);
