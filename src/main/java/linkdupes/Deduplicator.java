@@ -129,7 +129,11 @@ public final class Deduplicator {
     long partialGroups = 0;
     HashCache cache = opening == null ? null : opening.join();
     log("opening the cache", cache == null ? 0 : 1, "databases", start);
-    CacheUse cached = cache == null ? null : new CacheUse(cache, scan);
+    // a name's path with no symlink in it: what is linked, and what the cache records
+    Function<Name, Path> realPath = options.followSymlinks()
+        ? Name::path // names were made real when symlinks are followed
+        : n -> scan.realPath(n.path(), n.root());
+    CacheUse cached = cache == null ? null : new CacheUse(cache, scan, realPath);
     boolean digests = cache != null || options.digests();
     try (Hasher hasher = new Hasher(options.threads(), digests, problems, tally)) {
       int from = 0;
@@ -165,9 +169,6 @@ public final class Deduplicator {
       results = plan.groups().stream().map(GroupResult::planned).toList();
       leftovers = scan.leftovers().stream().filter(f -> Linker.isLeftover(f.path())).count();
     } else {
-      Function<Name, Path> realPath = options.followSymlinks()
-          ? Name::path // names were made real when symlinks are followed
-          : n -> scan.realPath(n.path(), n.root());
       try (Linker linker = new Linker(ops, realPath, problems, tally)) {
         progress.linking(plan.groups().size());
         results = plan.groups().stream().map(g -> {
@@ -218,15 +219,17 @@ public final class Deduplicator {
   private final class CacheUse {
     private final HashCache cache;
     private final ScanResult scan;
+    private final Function<Name, Path> realPath;
     /** The inodes of the batch found in the cache, with what it held for them. */
     private final Map<Inode, HashCache.Cached> hits = new IdentityHashMap<>();
     private final Set<Path> keptSeen = new HashSet<>();
     private boolean failed;
     private long lookUpNanos;
 
-    CacheUse(HashCache cache, ScanResult scan) {
+    CacheUse(HashCache cache, ScanResult scan, Function<Name, Path> realPath) {
       this.cache = cache;
       this.scan = scan;
+      this.realPath = realPath;
     }
 
     /** Gives each inode of {@code batch} the digests the cache holds for it; returns them all. */
@@ -271,10 +274,8 @@ public final class Deduplicator {
               // a file the cache knew by its first and last blocks was now read in full
               : had.sha256() == null && inode.fullDigest() != null;
           if (learned) {
-            Name n = inode.firstName();
-            Path real = options.followSymlinks() ? n.path() : scan.realPath(n.path(), n.root());
             cache.put(inode.stat(), inode.partialDigest(), inode.fullDigest(),
-                PathBytes.of(real));
+                PathBytes.of(realPath.apply(inode.firstName())));
           }
         }
       } catch (SQLException e) {

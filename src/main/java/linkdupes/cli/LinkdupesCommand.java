@@ -256,7 +256,10 @@ public final class LinkdupesCommand implements Callable<Integer> {
     try {
       Boolean shown = progress != null ? progress
           : options.quiet() || format != Format.TEXT ? Boolean.FALSE : null;
-      result = new Deduplicator(options, ops, problems, Progress.on(err, shown)).run();
+      try (Progress shownProgress = Progress.on(err, shown)) {
+        // closed here too, so that no display outlives a run that ends early
+        result = new Deduplicator(options, ops, problems, shownProgress).run();
+      }
     } catch (RunLock.HeldException e) {
       err.println("linkdupes: " + e.getMessage());
       err.flush();

@@ -20,7 +20,10 @@ final class LockstepComparer {
   /** Groups larger than this are hashed instead: each open file costs a descriptor and a buffer. */
   static final int MAX_FILES = 64;
   private static final int CHUNK = 256 * 1024;
-  /** Buffers of one group together stay under this; a large group reads smaller chunks. */
+  /**
+   * Buffers of one group aim to stay under this: a larger group reads smaller chunks, down to
+   * {@link #MIN_CHUNK}, so the 64 files of the largest group take 4 MiB.
+   */
   private static final int SLAB = 2 << 20;
   private static final int MIN_CHUNK = 64 * 1024;
 
