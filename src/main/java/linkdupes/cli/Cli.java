@@ -11,7 +11,7 @@ public final class Cli {
 
   public static CommandLine commandLine(PrintStream out, PrintStream err, LinkOps ops) {
     LinkdupesCommand command = new LinkdupesCommand(out, err, ops);
-    CommandLine cl = new CommandLine(command);
+    CommandLine cl = new CommandLine(LinkdupesCommand.spec(command));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     cl.setParameterExceptionHandler((e, args) -> {

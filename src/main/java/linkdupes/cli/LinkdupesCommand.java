@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,152 +19,193 @@ import linkdupes.report.Problems;
 import linkdupes.report.Progress;
 import linkdupes.report.Sizes;
 import linkdupes.report.TextReport;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
-/** The command line: options in, a run of the {@link Deduplicator}, an exit code out. */
-@Command(
-    name = "linkdupes",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    description = {
-      "Finds files with identical content under the given paths and replaces the duplicates "
-          + "with hard links to one kept copy. Every name stays and keeps its bytes; only the "
-          + "space of the extra copies is freed.",
-    },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:done",
-      "1:some files could not be read or linked (each named on stderr; the rest was done)",
-      "2:bad usage",
-      "3:another run holds the cache (and --wait was not given); nothing was done",
-    })
+/**
+ * The command line: options in, a run of the {@link Deduplicator}, an exit code out.
+ *
+ * <p>The picocli model is built by {@link #spec} with picocli's programmatic API rather than
+ * from annotations: reading annotations makes the JDK generate a proxy class per annotation
+ * type and costs about 0.13 s of every run's start. The same model parses the command line,
+ * prints the help and generates the man page and the shell completion.
+ */
 public final class LinkdupesCommand implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
   private final LinkOps ops;
 
-  @Spec CommandSpec spec;
+  CommandSpec spec;
 
-  @Parameters(paramLabel = "PATH", arity = "1..*",
-      description = "Files or directories to deduplicate together.")
   List<Path> paths = new ArrayList<>();
-
-  @Option(names = {"-n", "--dry-run"},
-      description = "Change nothing; report what would be linked and the space it would free.")
   boolean dryRun;
-
-  @Option(names = {"-v", "--verbose"},
-      description = "List every group (kept name first). Twice (-vv) adds debug logging.")
   boolean[] verbose = new boolean[0];
-
-  @Option(names = {"-q", "--quiet"},
-      description = "Print nothing but errors (a report asked for with --format is still "
-          + "written).")
   boolean quiet;
-
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      converter = FormatConverter.class,
-      description = "Write the report on stdout as text (default), json or csv. json and csv "
-          + "list every group and replace the text report and its summary.")
-  Format format;
-
-  @Option(names = "--summary",
-      description = "Print the summary on one line instead of the table, for a cron mail or a "
-          + "log. With -q, print it only when the run had an error.")
+  Format format = Format.TEXT;
   boolean summaryLine;
-
-  @Option(names = "--bytes",
-      description = "Show sizes in the text report as exact byte counts instead of KiB, MiB, "
-          + "GiB.")
   boolean exactBytes;
-
-  @Option(names = {"-s", "--min-size"}, paramLabel = "SIZE", defaultValue = "1",
-      converter = SizeConverter.class,
-      description = "Ignore files smaller than SIZE (default: ${DEFAULT-VALUE}; empty files "
-          + "are never linked). Accepts 4096, 4k, 10M, 1.5G.")
-  long minSize;
-
-  @Option(names = {"-S", "--max-size"}, paramLabel = "SIZE", converter = SizeConverter.class,
-      description = "Ignore files larger than SIZE.")
+  long minSize = 1;
   Long maxSize;
-
-  @Option(names = {"-i", "--include"}, paramLabel = "GLOB",
-      description = "Only consider files matching GLOB (repeatable). A glob without '/' "
-          + "matches the file name; with '/' the path relative to its root.")
   List<String> includes = new ArrayList<>();
-
-  @Option(names = {"-x", "--exclude"}, paramLabel = "GLOB",
-      description = "Skip files and directories matching GLOB (repeatable); an excluded "
-          + "directory is not entered.")
   List<String> excludes = new ArrayList<>();
-
-  @Option(names = {"-p", "--ignore-mode"},
-      description = "Link files even if their permission bits differ.")
   boolean ignoreMode;
-
-  @Option(names = {"-o", "--ignore-owner"},
-      description = "Link files even if their owner or group differ.")
   boolean ignoreOwner;
-
-  @Option(names = "--respect-time",
-      description = "Only link files with equal modification times.")
   boolean respectTime;
-
-  @Option(names = {"-O", "--keep-oldest"},
-      description = "Keep the copy with the oldest modification time (default).")
   boolean keepOldest;
-
-  @Option(names = "--keep-newest",
-      description = "Keep the copy with the newest modification time.")
   boolean keepNewest;
-
-  @Option(names = "--follow-symlinks",
-      description = "Follow symlinks to files and directories (loops are reported, not "
-          + "followed). Off by default: symlinks are never followed nor linked.")
   boolean followSymlinks;
-
-  @Option(names = {"-1", "--one-file-system"},
-      description = "Do not descend into other mounted file systems.")
   boolean oneFileSystem;
-
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Read and compare files on N threads (default: 8, or the number of CPUs "
-          + "if more: a disk answers faster with several reads in flight).",
-      defaultValue = "0", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
   int threads;
-
-  @Option(names = "--cache", paramLabel = "FILE",
-      description = "Keep the digests of files read in FILE, an SQLite database, so later "
-          + "runs read only files that changed (default: $XDG_CACHE_HOME/linkdupes/cache.db, "
-          + "else ~/.cache/linkdupes/cache.db).")
   Path cache;
-
-  @Option(names = "--no-cache", description = "Use no cache: read every candidate file.")
   boolean noCache;
-
-  @Option(names = "--wait",
-      description = "If another run holds the cache, wait for it to finish (default: exit at "
-          + "once with code 3).")
   boolean waitForLock;
-
-  @Option(names = "--progress", negatable = true,
-      description = "Show progress on stderr (default: only when stderr is a terminal, and "
-          + "not with -q or --format json/csv); --no-progress never shows it.")
   Boolean progress;
-
-  @Option(names = "--min-age", paramLabel = "DURATION", converter = DurationConverter.class,
-      description = "Leave alone files modified less than DURATION ago, such as a download "
-          + "still being written: 90s, 10m, 2h, 1d.")
   Duration minAge = Duration.ZERO;
+
+  /** The model of the command line, whose parsed values {@link #call} reads. */
+  static CommandSpec spec(LinkdupesCommand command) {
+    CommandSpec spec = CommandSpec.wrapWithoutInspection(command);
+    command.spec = spec;
+    spec.name("linkdupes").versionProvider(new VersionProvider());
+    Map<String, String> exitCodes = new LinkedHashMap<>();
+    exitCodes.put("0", "done");
+    exitCodes.put("1", "some files could not be read or linked (each named on stderr; the "
+        + "rest was done)");
+    exitCodes.put("2", "bad usage");
+    exitCodes.put("3", "another run holds the cache (and --wait was not given); nothing was "
+        + "done");
+    spec.usageMessage()
+        .sortOptions(false)
+        .autoWidth(true)
+        .description("Finds files with identical content under the given paths and replaces "
+            + "the duplicates with hard links to one kept copy. Every name stays and keeps its "
+            + "bytes; only the space of the extra copies is freed.")
+        .exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(exitCodes);
+    spec.addPositional(PositionalParamSpec.builder()
+        .paramLabel("PATH").arity("1..*").required(true)
+        .type(List.class).auxiliaryTypes(Path.class)
+        .initialValue(new ArrayList<Path>())
+        .description("Files or directories to deduplicate together.")
+        .build());
+    flag(spec, "Change nothing; report what would be linked and the space it would free.",
+        "-n", "--dry-run");
+    spec.addOption(OptionSpec.builder("-v", "--verbose").type(boolean[].class).arity("0")
+        .initialValue(new boolean[0])
+        .description("List every group (kept name first). Twice (-vv) adds debug logging.")
+        .build());
+    flag(spec, "Print nothing but errors (a report asked for with --format is still "
+        + "written).", "-q", "--quiet");
+    spec.addOption(OptionSpec.builder("--format").paramLabel("FORMAT").type(Format.class)
+        .converters(new FormatConverter()).defaultValue("text")
+        .description("Write the report on stdout as text (default), json or csv. json and csv "
+            + "list every group and replace the text report and its summary.")
+        .build());
+    flag(spec, "Print the summary on one line instead of the table, for a cron mail or a "
+        + "log. With -q, print it only when the run had an error.", "--summary");
+    flag(spec, "Show sizes in the text report as exact byte counts instead of KiB, MiB, "
+        + "GiB.", "--bytes");
+    spec.addOption(OptionSpec.builder("-s", "--min-size").paramLabel("SIZE").type(long.class)
+        .converters(new SizeConverter()).defaultValue("1")
+        .description("Ignore files smaller than SIZE (default: ${DEFAULT-VALUE}; empty files "
+            + "are never linked). Accepts 4096, 4k, 10M, 1.5G.")
+        .build());
+    spec.addOption(OptionSpec.builder("-S", "--max-size").paramLabel("SIZE").type(Long.class)
+        .converters(new SizeConverter())
+        .description("Ignore files larger than SIZE.")
+        .build());
+    spec.addOption(OptionSpec.builder("-i", "--include").paramLabel("GLOB")
+        .type(List.class).auxiliaryTypes(String.class).initialValue(new ArrayList<String>())
+        .description("Only consider files matching GLOB (repeatable). A glob without '/' "
+            + "matches the file name; with '/' the path relative to its root.")
+        .build());
+    spec.addOption(OptionSpec.builder("-x", "--exclude").paramLabel("GLOB")
+        .type(List.class).auxiliaryTypes(String.class).initialValue(new ArrayList<String>())
+        .description("Skip files and directories matching GLOB (repeatable); an excluded "
+            + "directory is not entered.")
+        .build());
+    flag(spec, "Link files even if their permission bits differ.", "-p", "--ignore-mode");
+    flag(spec, "Link files even if their owner or group differ.", "-o", "--ignore-owner");
+    flag(spec, "Only link files with equal modification times.", "--respect-time");
+    flag(spec, "Keep the copy with the oldest modification time (default).",
+        "-O", "--keep-oldest");
+    flag(spec, "Keep the copy with the newest modification time.", "--keep-newest");
+    flag(spec, "Follow symlinks to files and directories (loops are reported, not "
+        + "followed). Off by default: symlinks are never followed nor linked.",
+        "--follow-symlinks");
+    flag(spec, "Do not descend into other mounted file systems.", "-1", "--one-file-system");
+    spec.addOption(OptionSpec.builder("--threads").paramLabel("N").type(int.class)
+        .defaultValue("0").showDefaultValue(Help.Visibility.NEVER)
+        .description("Read and compare files on N threads (default: 8, or the number of CPUs "
+            + "if more: a disk answers faster with several reads in flight).")
+        .build());
+    spec.addOption(OptionSpec.builder("--cache").paramLabel("FILE").type(Path.class)
+        .description("Keep the digests of files read in FILE, an SQLite database, so later "
+            + "runs read only files that changed (default: $XDG_CACHE_HOME/linkdupes/cache.db, "
+            + "else ~/.cache/linkdupes/cache.db).")
+        .build());
+    flag(spec, "Use no cache: read every candidate file.", "--no-cache");
+    flag(spec, "If another run holds the cache, wait for it to finish (default: exit at "
+        + "once with code 3).", "--wait");
+    spec.addOption(OptionSpec.builder("--progress").type(Boolean.class).negatable(true)
+        .description("Show progress on stderr (default: only when stderr is a terminal, and "
+            + "not with -q or --format json/csv); --no-progress never shows it.")
+        .build());
+    spec.addOption(OptionSpec.builder("--min-age").paramLabel("DURATION").type(Duration.class)
+        .converters(new DurationConverter())
+        .description("Leave alone files modified less than DURATION ago, such as a download "
+            + "still being written: 90s, 10m, 2h, 1d.")
+        .build());
+    spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+        .description("Show this help message and exit.").build());
+    spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+        .description("Print version information and exit.").build());
+    return spec;
+  }
+
+  private static void flag(CommandSpec spec, String description, String... names) {
+    spec.addOption(OptionSpec.builder(names).type(boolean.class).initialValue(false)
+        .description(description).build());
+  }
+
+  /** Takes the values the command line was parsed into. */
+  @SuppressWarnings("unchecked")
+  private void parsed() {
+    paths = (List<Path>) spec.positionalParameters().get(0).getValue();
+    dryRun = value("--dry-run");
+    verbose = value("--verbose");
+    quiet = value("--quiet");
+    format = value("--format");
+    summaryLine = value("--summary");
+    exactBytes = value("--bytes");
+    minSize = value("--min-size");
+    maxSize = value("--max-size");
+    includes = value("--include");
+    excludes = value("--exclude");
+    ignoreMode = value("--ignore-mode");
+    ignoreOwner = value("--ignore-owner");
+    respectTime = value("--respect-time");
+    keepOldest = value("--keep-oldest");
+    keepNewest = value("--keep-newest");
+    followSymlinks = value("--follow-symlinks");
+    oneFileSystem = value("--one-file-system");
+    threads = value("--threads");
+    cache = value("--cache");
+    noCache = value("--no-cache");
+    waitForLock = value("--wait");
+    progress = value("--progress");
+    Duration age = value("--min-age");
+    minAge = age == null ? Duration.ZERO : age;
+  }
+
+  private <T> T value(String option) {
+    return spec.findOption(option).getValue();
+  }
 
   public LinkdupesCommand(PrintStream out, PrintStream err, LinkOps ops) {
     this.out = out;
@@ -246,6 +288,7 @@ public final class LinkdupesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    parsed();
     Options options = options();
     if (options.verbosity() > 1) {
       // read by slf4j-simple when the first logger is made, which is after this point

@@ -1,12 +1,14 @@
 package linkdupes.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import linkdupes.link.LinkOps;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -14,27 +16,41 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * Writes the man page, {@code linkdupes.1} in roff, from the command's picocli model, so that
- * its options and exit codes are the ones the command line parses and {@code --help} shows.
- * Run at package time: {@code java linkdupes.cli.ManPage target/linkdupes.1}. (Asciidoctor,
- * which would turn picocli's generated AsciiDoc into roff, needs a newer Maven than the build
- * supports; this needs nothing but picocli.)
+ * its options and exit codes are the ones the command line parses and {@code --help} shows;
+ * and from the same model the bash/zsh completion (picocli's {@code AutoComplete}) and, when
+ * picocli-codegen is on the class path, the AsciiDoc of its {@code ManPageGenerator}. Run at
+ * package time: {@code java linkdupes.cli.ManPage target/linkdupes.1
+ * target/linkdupes_completion [target/linkdupes.adoc]}. (Asciidoctor, which would turn the
+ * AsciiDoc into roff, needs a newer Maven than the build supports; the roff needs nothing but
+ * picocli.)
  */
 public final class ManPage {
   private ManPage() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      System.err.println("usage: ManPage OUTPUT-FILE");
+    if (args.length < 2 || args.length > 3) {
+      System.err.println("usage: ManPage MAN-FILE COMPLETION-FILE [ADOC-FILE]");
       System.exit(2);
     }
-    Path out = Path.of(args[0]);
-    Files.writeString(out, roff(spec()), StandardCharsets.UTF_8);
+    CommandLine commandLine = Cli.commandLine(System.out, System.err, LinkOps.SYSTEM);
+    CommandSpec spec = commandLine.getCommandSpec();
+    Files.writeString(Path.of(args[0]), roff(spec), StandardCharsets.UTF_8);
+    Files.writeString(Path.of(args[1]), AutoComplete.bash(spec.name(), commandLine),
+        StandardCharsets.UTF_8);
+    if (args.length == 3) {
+      try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of(args[2])))) {
+        Class.forName("picocli.codegen.docgen.manpage.ManPageGenerator")
+            .getMethod("writeSingleManPage", PrintWriter.class, CommandSpec.class)
+            .invoke(null, w, spec);
+      } catch (ReflectiveOperationException e) {
+        throw new IOException("cannot write " + args[2] + ": " + e, e);
+      }
+    }
   }
 
   /** The model the command line is parsed with. */
   static CommandSpec spec() {
-    return new CommandLine(new LinkdupesCommand(System.out, System.err, LinkOps.SYSTEM))
-        .getCommandSpec();
+    return Cli.commandLine(System.out, System.err, LinkOps.SYSTEM).getCommandSpec();
   }
 
   /** The whole man page. */
