@@ -24,6 +24,28 @@ public final class TemporaryNames {
     return b.toString();
   }
 
+  /**
+   * {@link #isTemporary(String)} of the name whose bytes are {@code name[from..to)}, without
+   * decoding them: the prefix and the alphabet are ASCII, so the bytes of such a name are its
+   * characters.
+   */
+  public static boolean isTemporary(byte[] name, int from, int to) {
+    if (to - from != PREFIX.length() + RANDOM_CHARS) {
+      return false;
+    }
+    for (int i = 0; i < PREFIX.length(); i++) {
+      if (name[from + i] != PREFIX.charAt(i)) {
+        return false;
+      }
+    }
+    for (int i = from + PREFIX.length(); i < to; i++) {
+      if (ALPHABET.indexOf(name[i]) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** True for a name this tool makes, and only for such names. */
   public static boolean isTemporary(String name) {
     if (name.length() != PREFIX.length() + RANDOM_CHARS || !name.startsWith(PREFIX)) {

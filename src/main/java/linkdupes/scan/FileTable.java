@@ -68,11 +68,37 @@ public final class FileTable {
     return add(directory(parent == null ? EMPTY : parent), path, rootIndex, st);
   }
 
+  /** True when names are kept as bytes: {@link #add(int, Path, int, FileStat)} reads them. */
+  public boolean keepsBytes() {
+    return bytes;
+  }
+
   /**
    * Adds a file found in directory {@code dirIndex} (as returned by {@link #directory}); only
    * its last name is stored. Returns its row.
    */
   public int add(int dirIndex, Path path, int rootIndex, FileStat st) {
+    if (bytes) {
+      byte[] all = PathBytes.bytes(path);
+      return add(dirIndex, all, nameStart(all), path, rootIndex, st);
+    }
+    return add(dirIndex, null, 0, path, rootIndex, st);
+  }
+
+  /** Where the last name of the path whose bytes are {@code all} starts. */
+  public static int nameStart(byte[] all) {
+    int from = all.length;
+    while (from > 0 && all[from - 1] != '/') {
+      from--;
+    }
+    return from;
+  }
+
+  /**
+   * {@link #add(int, Path, int, FileStat)} given the path's bytes, {@code all}, and where its
+   * last name starts in them, when the caller has them already ({@link #keepsBytes}).
+   */
+  public int add(int dirIndex, byte[] all, int from, Path path, int rootIndex, FileStat st) {
     int r = rows;
     int c = r >>> SHIFT;
     int i = r & MASK;
@@ -87,11 +113,6 @@ public final class FileTable {
     ctime[c][i] = st.ctimeNanos();
     nlink[c][i] = st.nlink();
     if (bytes) {
-      byte[] all = PathBytes.bytes(path);
-      int from = all.length;
-      while (from > 0 && all[from - 1] != '/') {
-        from--;
-      }
       int length = all.length - from;
       if (poolUsed + length > POOL) {
         pool = Arrays.copyOf(pool, pool.length + 1);

@@ -31,6 +31,11 @@ final class PathFilter {
     return new Glob(matcher, !glob.contains("/"));
   }
 
+  /** True when there is no exclude: no directory is skipped. */
+  boolean excludesNothing() {
+    return excludes.isEmpty();
+  }
+
   /** True when there is neither an include nor an exclude. */
   boolean isEmpty() {
     return includes.isEmpty() && excludes.isEmpty();

@@ -123,7 +123,7 @@ public final class TreeWalker {
     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
         throws IOException {
       if (!dir.equals(root.start())) {
-        if (filter.excluded(root.start().relativize(dir))) {
+        if (!filter.excludesNothing() && filter.excluded(root.start().relativize(dir))) {
           return FileVisitResult.SKIP_SUBTREE;
         }
         if (settings.oneFileSystem() && dev(dir) != rootDev) {
@@ -143,8 +143,12 @@ public final class TreeWalker {
         other++;
         return FileVisitResult.CONTINUE;
       }
-      Path name = file.getFileName();
-      if (name != null && TemporaryNames.isTemporary(name.toString())) {
+      // the name as bytes, taken once: checked here and stored by the table
+      byte[] all = table.keepsBytes() ? PathBytes.bytes(file) : null;
+      int from = all == null ? 0 : FileTable.nameStart(all);
+      if (all != null ? TemporaryNames.isTemporary(all, from, all.length)
+          : file.getFileName() != null
+              && TemporaryNames.isTemporary(file.getFileName().toString())) {
         leftovers.add(new FoundFile(file, root.index(), attrs.size()));
         return FileVisitResult.CONTINUE;
       }
@@ -175,7 +179,7 @@ public final class TreeWalker {
           return FileVisitResult.CONTINUE;
         }
         if (depth > 0) {
-          table.add(dirs[depth - 1], file, root.index(), st);
+          table.add(dirs[depth - 1], all, from, file, root.index(), st);
         } else {
           table.add(file, root.index(), st); // a root that is a file
         }

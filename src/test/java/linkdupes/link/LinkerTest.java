@@ -86,6 +86,22 @@ class LinkerTest {
   }
 
   @Test
+  void temporaryNamesAreRecognisedInTheBytesOfAPathAsInTheirText() {
+    String made = new TemporaryNames().next();
+    String[] names = {made, made + "x", made.substring(1), made.toUpperCase(java.util.Locale.ROOT),
+        made.substring(0, made.length() - 1) + "_", made.substring(0, made.length() - 1) + "\u00e9",
+        ".linkdupes.notes.txt", "", "photo.jpg"};
+    for (String name : names) {
+      byte[] path = ("/some/dir/" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      boolean expected = TemporaryNames.isTemporary(name);
+      assertEquals(expected, TemporaryNames.isTemporary(path, 10, path.length), name);
+    }
+    byte[] path = ("/d/" + made).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(TemporaryNames.isTemporary(path, 3, path.length));
+    assertFalse(TemporaryNames.isTemporary(path, 2, path.length)); // "/" + the name
+  }
+
+  @Test
   void skipsADuplicateThatChangedSinceItWasHashed() throws Exception {
     Path a = write("a", "content");
     Path b = write("b", "content");
