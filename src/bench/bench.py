@@ -622,8 +622,9 @@ def report(tools, results, args, tree_line, machine, notes, freed, floor):
 
 def cache_runs(args, tree, jar):
     """linkdupes with a new cache: a first run, a second over the unchanged tree, and a third
-    after one more copy of a large file that the tree already holds twice appeared. Prints
-    wall time and bytes read of each."""
+    after one more copy of a large file that the tree already holds twice appeared. The first
+    and second runs are repeated --runs times (each first run with a new cache); prints the
+    median wall time and bytes read of each."""
     if not os.path.isdir(tree):
         build_tree(tree, args.profile, args.scale, args.seed)
     big = os.path.join(tree, "linkdupes-bench-big.bin")
@@ -643,30 +644,51 @@ def cache_runs(args, tree, jar):
                     left -= n
             shutil.copyfile(big, twin)
             warm_up(tree)  # a warm page cache for every run
-            rows = []
-            for label, prep in (("first run, new cache", None), ("second run, unchanged", None),
-                                ("after a third copy of the big file", "copy")):
-                if prep == "copy":
-                    shutil.copyfile(big, copy)
-                    warm_up(tree)
+            runs = max(1, args.runs)
+
+            def run(label):
                 with tempfile.TemporaryDirectory() as cwd:
                     r = measure(cmd.replace("{dir}", shlex.quote(tree)), cwd,
                                 os.path.join(cwd, "out.txt"), args.timeout)
                 log(f"{label}: {r['wall']:.2f} s, read {fmt_bytes(r['rchar'])}, exit {r['rc']}")
-                rows.append((label, r))
+                return r
+
+            rows = []
+            # the first run, each time with a new cache; the last one's cache is kept
+            firsts = []
+            for i in range(runs):
+                for f in (cache, cache + ".lock"):
+                    if os.path.exists(f):
+                        os.remove(f)
+                firsts.append(run(f"first run, new cache ({i + 1}/{runs})"))
+            rows.append(("first run, new cache", firsts))
+            rows.append(("second run, unchanged",
+                         [run(f"second run, unchanged ({i + 1}/{runs})") for i in range(runs)]))
+            shutil.copyfile(big, copy)
+            warm_up(tree)
+            # only the first run after the copy reads it: one run
+            rows.append(("after a third copy of the big file",
+                         [run("after a third copy of the big file")]))
         finally:
             for f in (big, twin, copy):
                 if os.path.exists(f):
                     os.remove(f)
-    first = rows[0][1]
+    def mid(rs, key):
+        return median([r[key] for r in rs])
+
+    first = mid(rows[0][1], "wall")
     print(f"Tree: {tree}, plus two copies of a file of {fmt_bytes(size)} (a third added before "
-          f"the last run). linkdupes dry runs with a new cache (`{cmd}`).")
+          f"the last run). linkdupes dry runs with a new cache (`{cmd}`); median of "
+          f"{runs} runs where a row says so.")
     print()
-    print("| run | wall s | vs first run | read | exit |")
-    print("|---|--:|--:|--:|---|")
-    for label, r in rows:
-        print(f"| {label} | {r['wall']:.2f} | {r['wall'] / first['wall']:.0%} | "
-              f"{fmt_bytes(r['rchar'])} ({r['rchar']} bytes) | {r['rc']} |")
+    print("| run | runs | wall s | vs first run | read | exit |")
+    print("|---|--:|--:|--:|--:|---|")
+    for label, rs in rows:
+        wall = mid(rs, "wall")
+        rchar = int(mid(rs, "rchar"))
+        codes = ",".join(sorted({str(r["rc"]) for r in rs}))
+        print(f"| {label} | {len(rs)} | {wall:.2f} | {wall / first:.0%} | "
+              f"{fmt_bytes(rchar)} ({rchar} bytes) | {codes} |")
     return 0
 
 
@@ -703,8 +725,9 @@ def main():
     ap.add_argument("--build-only", action="store_true", help="build the tree and stop")
     ap.add_argument("--cache-runs", action="store_true",
                     help="instead of racing: linkdupes with a new cache, run twice over the "
-                         "tree plus two copies of a file of --new-copy-mib MiB, then once more "
-                         "after a third copy appeared (the copies are removed at the end)")
+                         "tree plus two copies of a file of --new-copy-mib MiB (each --runs "
+                         "times, medians shown), then once more after a third copy appeared "
+                         "(the copies are removed at the end)")
     ap.add_argument("--new-copy-mib", type=int, default=1024,
                     help="size of the file copied for --cache-runs (default 1024)")
     args = ap.parse_args()
