@@ -5,6 +5,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,23 @@ public final class Grouping {
     return groups;
   }
 
-  private record InodeKey(long dev, long ino) {}
+  /** A key of the map that large groups use; small groups are searched instead. */
+  private record InodeKey(long dev, long ino) {
+    // written out: a record's generated equals and hashCode go through method handles, slow
+    // while the code is still cold, and this runs once per candidate file
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof InodeKey k && k.dev == dev && k.ino == ino;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(dev * 31 + ino);
+    }
+  }
+
+  /** Groups up to this many rows find a row's inode by a search, not through a map. */
+  private static final int SEARCHED = 16;
 
   /**
    * Merges names of one inode, within each group of rows of one size. With {@code canonical}
@@ -63,7 +80,9 @@ public final class Grouping {
     for (int g = 0; g < sizeGroups.size(); g++) {
       int[] group = sizeGroups.get(g);
       sizeGroups.set(g, null);
-      Map<InodeKey, Inode> inodes = new LinkedHashMap<>();
+      // inodes in the order their first name was found
+      List<Inode> inodes = new ArrayList<>();
+      Map<InodeKey, Inode> index = group.length > SEARCHED ? new HashMap<>() : null;
       Set<Path> seen = canonical ? new HashSet<>() : null;
       for (int row : group) {
         if (canonical) {
@@ -72,16 +91,31 @@ public final class Grouping {
             continue;
           }
         }
-        InodeKey key = new InodeKey(table.dev(row), table.ino(row));
-        Inode inode = inodes.get(key);
+        long dev = table.dev(row);
+        long ino = table.ino(row);
+        Inode inode = null;
+        if (index != null) {
+          inode = index.get(new InodeKey(dev, ino));
+        } else {
+          for (Inode known : inodes) {
+            if (known.ino() == ino && known.dev() == dev) {
+              inode = known;
+              break;
+            }
+          }
+        }
         if (inode == null) {
-          inodes.put(key, new Inode(table, row));
+          inode = new Inode(table, row);
+          inodes.add(inode);
+          if (index != null) {
+            index.put(new InodeKey(dev, ino), inode);
+          }
         } else {
           inode.addRow(row);
         }
       }
       if (inodes.size() >= 2) {
-        out.add(new ArrayList<>(inodes.values()));
+        out.add(inodes);
       }
     }
     return out;

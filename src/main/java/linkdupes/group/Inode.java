@@ -33,6 +33,10 @@ public final class Inode {
     return table.size(row);
   }
 
+  public long ino() {
+    return table.ino(row);
+  }
+
   public long dev() {
     return table.dev(row);
   }

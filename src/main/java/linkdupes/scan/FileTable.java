@@ -33,7 +33,20 @@ public final class FileTable {
 
   private int lastMeta;
 
-  private record Meta(long dev, int mode, int uid, int gid, int root) {}
+  private record Meta(long dev, int mode, int uid, int gid, int root) {
+    // written out: a record's generated equals and hashCode go through method handles, slow
+    // while the code is still cold
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Meta m && m.dev == dev && m.mode == mode && m.uid == uid
+          && m.gid == gid && m.root == root;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode((((dev * 31 + mode) * 31 + uid) * 31 + gid) * 31 + root);
+    }
+  }
 
   private int[][] dir = new int[0][];
   private long[][] size = new long[0][];

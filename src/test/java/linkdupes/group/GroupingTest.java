@@ -76,6 +76,30 @@ class GroupingTest {
   }
 
   @Test
+  void inodesAreFoundAlikeInSmallAndLargeGroups() {
+    // small groups search their inodes, larger ones use a map: same inodes, same order
+    for (int files : new int[] {3, 16, 17, 40}) {
+      FileTable table = new FileTable();
+      for (int i = 0; i < files; i++) {
+        // inode i % 5 on device 1, and every fourth file on device 2 with the same number
+        table.add(Path.of("f" + i), 0,
+            new FileStat(i % 4 == 0 ? 2 : 1, i % 5, 10, 0, 0, 0100644, 0, 0, 1));
+      }
+      List<List<Inode>> groups =
+          Grouping.byInode(table, Grouping.bySize(table), false, problems, new Tally());
+      java.util.Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < files; i++) {
+        expected.computeIfAbsent((i % 4 == 0 ? 2 : 1) + ":" + i % 5, k -> new java.util.ArrayList<>())
+            .add("f" + i);
+      }
+      assertEquals(1, groups.size(), files + " files");
+      assertEquals(List.copyOf(expected.values()), groups.get(0).stream()
+          .map(n -> n.names().stream().map(x -> x.path().toString()).toList()).toList(),
+          files + " files");
+    }
+  }
+
+  @Test
   void aGroupOfOneInodeIsNotWorthWork() throws Exception {
     Path a = Files.writeString(dir.resolve("a"), "same");
     Path b = Files.createLink(dir.resolve("b"), a);
