@@ -25,6 +25,18 @@ final class DirectoryPairs {
     boolean within() {
       return a.equals(b);
     }
+
+    // written out: a record's generated equals and hashCode cost a run ~30 ms of method handle
+    // set-up the first time one is called
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Pair p && p.a.equals(a) && p.b.equals(b);
+    }
+
+    @Override
+    public int hashCode() {
+      return a.hashCode() * 31 + b.hashCode();
+    }
   }
 
   /** One pair's totals. */

@@ -75,18 +75,21 @@ public final class TreeWalker {
             ? new NoSuchFileException(p.toString(), null, "No such file or directory") : e);
       }
     }
+    // roots are compared by identity: a record's generated equals would cost the run ~30 ms
+    // of method handle set-up the first time it is called
     List<Root> kept = new ArrayList<>();
+    List<Root> inside = new ArrayList<>();
     for (Root r : resolved) {
       if (resolved.stream().noneMatch(o -> contains(o, r))) {
         kept.add(r);
+      } else {
+        inside.add(r);
       }
     }
-    for (Root r : resolved) {
-      if (!kept.contains(r)) {
-        Root outer = kept.stream().filter(o -> contains(o, r)).findFirst().orElseThrow();
-        problems.warning("skipping " + Paths.display(given.get(r.index()))
-            + ": already scanned as part of " + Paths.display(given.get(outer.index())));
-      }
+    for (Root r : inside) {
+      Root outer = kept.stream().filter(o -> contains(o, r)).findFirst().orElseThrow();
+      problems.warning("skipping " + Paths.display(given.get(r.index()))
+          + ": already scanned as part of " + Paths.display(given.get(outer.index())));
     }
     return kept;
   }
