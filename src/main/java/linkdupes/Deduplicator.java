@@ -22,6 +22,7 @@ import linkdupes.hash.Hasher;
 import linkdupes.link.GroupResult;
 import linkdupes.link.LinkOps;
 import linkdupes.link.Linker;
+import linkdupes.plan.LinkGroup;
 import linkdupes.plan.LinkPlan;
 import linkdupes.plan.Planner;
 import linkdupes.report.Problems;
@@ -30,6 +31,7 @@ import linkdupes.report.Summary;
 import linkdupes.report.Tally;
 import linkdupes.scan.FileStat;
 import linkdupes.scan.FileTable;
+import linkdupes.scan.FoundFile;
 import linkdupes.scan.PathBytes;
 import linkdupes.scan.ScanResult;
 import linkdupes.scan.TreeWalker;
@@ -165,23 +167,47 @@ public final class Deduplicator {
     log("plan", plan.groups().size(), "groups", start);
     List<GroupResult> results;
     long leftovers;
+    // loops rather than streams here and below: each lambda is a class spun at its first use,
+    // a few milliseconds apiece when the run is short
+    results = new ArrayList<>(plan.groups().size());
+    leftovers = 0;
     if (options.dryRun()) {
-      results = plan.groups().stream().map(GroupResult::planned).toList();
-      leftovers = scan.leftovers().stream().filter(f -> Linker.isLeftover(f.path())).count();
+      for (LinkGroup g : plan.groups()) {
+        results.add(GroupResult.planned(g));
+      }
+      for (FoundFile f : scan.leftovers()) {
+        if (Linker.isLeftover(f.path())) {
+          leftovers++;
+        }
+      }
     } else {
       try (Linker linker = new Linker(ops, realPath, problems, tally)) {
         progress.linking(plan.groups().size());
-        results = plan.groups().stream().map(g -> {
+        for (LinkGroup g : plan.groups()) {
           GroupResult r = linker.link(g);
           progress.linkedGroup();
           if (cached != null) {
             cached.linked(r);
           }
-          return r;
-        }).toList();
-        leftovers = scan.leftovers().stream()
-            .filter(f -> linker.removeLeftover(new Name(f.path(), f.root()))).count();
+          results.add(r);
+        }
+        for (FoundFile f : scan.leftovers()) {
+          if (linker.removeLeftover(new Name(f.path(), f.root()))) {
+            leftovers++;
+          }
+        }
       }
+    }
+    results = List.copyOf(results);
+    long linked = 0;
+    long freed = 0;
+    for (GroupResult r : results) {
+      linked += r.linkedCount();
+      freed += r.bytesFreed();
+    }
+    long outside = 0;
+    for (LinkGroup g : plan.groups()) {
+      outside += g.duplicatesWithOutsideNames();
     }
 
     if (cached != null) {
@@ -196,9 +222,9 @@ public final class Deduplicator {
         scan.otherEntries(),
         scan.symlinkLoops(),
         plan.groups().size(),
-        results.stream().mapToLong(GroupResult::linkedCount).sum(),
-        results.stream().mapToLong(GroupResult::bytesFreed).sum(),
-        plan.groups().stream().mapToLong(g -> g.duplicatesWithOutsideNames()).sum(),
+        linked,
+        freed,
+        outside,
         plan.leftOtherMetadata(),
         plan.leftOtherDevice(),
         leftovers,
