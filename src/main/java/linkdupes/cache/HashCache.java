@@ -47,9 +47,9 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>A cache of at most {@link #PRELOAD_AT_MOST} entries is read whole when opened (on the
  * thread that opens it, while the tree is walked): look-ups are then answered from memory, and
- * only entries written by this run are looked up in the database again. A larger cache, or one
- * of more than {@link #PRELOAD_ALWAYS} entries not read yet when the run needs it, is looked up
- * in the database, a batch of files at a time.
+ * only entries written by this run are looked up in the database again. A larger cache is
+ * looked up in the database, a batch of files at a time; so are the files past the last entry
+ * read when the run needed the cache before it was read whole.
  */
 public final class HashCache implements AutoCloseable {
   static final int SCHEMA = 1;
@@ -59,12 +59,6 @@ public final class HashCache implements AutoCloseable {
    * at most.
    */
   public static final int PRELOAD_AT_MOST = 1 << 19;
-
-  /**
-   * The entries read whole even when the run needs the cache before they are (some 0.1 s of
-   * reading): more are read only while the run has other work.
-   */
-  public static final int PRELOAD_ALWAYS = 1 << 16;
 
   /** A system property that sets another limit than {@link #PRELOAD_AT_MOST}; -1 for none. */
   public static final String PRELOAD_PROPERTY = "linkdupes.cache.preload";
@@ -134,19 +128,21 @@ public final class HashCache implements AutoCloseable {
   }
 
   /**
-   * As {@link #open(Path, Problems)}; once {@code needed} is set, reading the cache whole stops
-   * past the first {@link #PRELOAD_ALWAYS} entries, and the database answers instead.
+   * As {@link #open(Path, Problems)}; once {@code needed} is set, reading the cache whole stops,
+   * and the database answers for the files past the last entry read.
    */
   public static HashCache open(Path file, Problems problems, AtomicBoolean needed) {
-    return open(file, problems, Integer.getInteger(PRELOAD_PROPERTY, PRELOAD_AT_MOST), needed);
+    return open(file, problems, Integer.getInteger(PRELOAD_PROPERTY, PRELOAD_AT_MOST), 0,
+        needed);
   }
 
   /** As {@link #open(Path, Problems)}, reading the cache whole if it has at most so many. */
   static HashCache open(Path file, Problems problems, int preloadAtMost) {
-    return open(file, problems, preloadAtMost, new AtomicBoolean());
+    return open(file, problems, preloadAtMost, 0, new AtomicBoolean());
   }
 
-  private static HashCache open(Path file, Problems problems, int preloadAtMost,
+  /** As {@link #open(Path, Problems, AtomicBoolean)}, reading at least so many entries. */
+  static HashCache open(Path file, Problems problems, int preloadAtMost, int atLeast,
       AtomicBoolean needed) {
     Connection db = null;
     try {
@@ -174,7 +170,7 @@ public final class HashCache implements AutoCloseable {
         return null;
       }
       return new HashCache(file, db,
-          Preloaded.read(db, preloadAtMost, PRELOAD_ALWAYS, needed), preloadAtMost);
+          Preloaded.read(db, preloadAtMost, atLeast, needed), preloadAtMost);
     } catch (SQLException | IOException | RuntimeException e) {
       if (db != null) {
         try {
@@ -311,7 +307,7 @@ public final class HashCache implements AutoCloseable {
       flush(); // in the order they were made
     }
     pendingPuts = true;
-    if (known != null) {
+    if (known != null && known.covers(st.dev(), st.ino())) {
       int e = known.find(st.dev(), st.ino());
       known.changed(e >= 0 ? e : known.add(st.dev(), st.ino()));
     }
@@ -337,7 +333,7 @@ public final class HashCache implements AutoCloseable {
       flush();
     }
     pendingPuts = false;
-    if (known != null) {
+    if (known != null && known.covers(before.dev(), before.ino())) {
       int e = known.find(before.dev(), before.ino());
       if (e >= 0) {
         known.changed(e); // or not, if its size or mtime changed: the database tells
@@ -444,10 +440,13 @@ public final class HashCache implements AutoCloseable {
    * by its inode, if its path is under a root. Usually there are none, and nothing is asked.
    */
   private long pruneKnown(List<byte[]> roots) throws SQLException {
-    if (known.unseen() == 0) {
-      return 0;
-    }
     long removed = 0;
+    if (!known.complete()) {
+      removed += pruneUnread(roots);
+    }
+    if (known.unseen() == 0) {
+      return removed;
+    }
     PreparedStatement del = null;
     try {
       int batched = 0;
@@ -484,6 +483,33 @@ public final class HashCache implements AutoCloseable {
     for (int e = 0; e < known.entries(); e++) {
       if (!known.isSeen(e)) {
         known.changed(e); // removed, or not: the database tells
+      }
+    }
+    return removed;
+  }
+
+  /** Prunes the entries past the last one read, as {@link #prune} does all in the database. */
+  private long pruneUnread(List<byte[]> roots) throws SQLException {
+    if (lookUp == null) {
+      prepareLookUps(); // nothing looked up there: nothing seen
+    }
+    long[] last = known.loaded() == 0 ? null : known.lastRead();
+    long removed = 0;
+    try (PreparedStatement del = db.prepareStatement("DELETE FROM files WHERE "
+        + (last == null ? "" : "(dev, ino) > (?, ?) AND ")
+        + "(path = ? OR (path >= ? AND path < ?)) AND NOT EXISTS "
+        + "(SELECT 1 FROM temp.seen s WHERE s.dev = files.dev AND s.ino = files.ino)")) {
+      for (byte[] root : roots) {
+        int i = 1;
+        if (last != null) {
+          del.setLong(i++, last[0]);
+          del.setLong(i++, last[1]);
+        }
+        byte[][] under = under(root);
+        del.setBytes(i++, root);
+        del.setBytes(i++, under[0]);
+        del.setBytes(i, under[1]);
+        removed += del.executeUpdate();
       }
     }
     return removed;

@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * or recorded) and which entries the run changed in the database: an entry changed since it
  * was read is looked up in the database again.
  *
+ * <p>Entries are read in the order of their inodes. When the run needs the cache before all
+ * are read, reading stops there: the inodes up to the last one read are known, and the others
+ * are looked up in the database.
+ *
  * <p>Per entry read: the key in 40 bytes, both digests in 40, one byte of flags and two slots
  * of the index (8 bytes); per inode the run saw that the database did not hold: 16 + 1 + 8.
  */
@@ -42,12 +46,15 @@ final class Preloaded {
       + "AND typeof(ctime_ns) = 'integer' "
       + "AND typeof(partial) IN ('blob', 'null') AND typeof(sha256) IN ('blob', 'null') "
       + "AND length(ifnull(partial, x'')) IN (0, 8) AND length(ifnull(sha256, x'')) IN (0, 32) "
-      + "THEN x'01' || ifnull(partial, x'') || ifnull(sha256, x'') ELSE x'02' END FROM files";
+      + "THEN x'01' || ifnull(partial, x'') || ifnull(sha256, x'') ELSE x'02' END FROM files "
+      + "ORDER BY dev, ino"; // the table's own order: no sorting
 
   /** Entries read from the database: those below it have a key and digests. */
   private int loaded;
   private int count;
   private int seen;
+  /** All entries were read; else those up to the inode of the last one read. */
+  private boolean complete;
   /** dev and ino of each entry. */
   private long[] inodes;
   /** size, mtime and ctime of each entry read. */
@@ -66,10 +73,11 @@ final class Preloaded {
 
   /**
    * Reads the entries of the cache, or returns null when it holds more than {@code atMost} of
-   * them (or when its file is so large that it most likely does), when an inode in it is not
-   * two integers, or when {@code stop} is found set once {@code always} are read.
+   * them (or when its file is so large that it most likely does) or when an inode in it is not
+   * two integers. Stops at the first entry after {@code atLeast} that finds {@code stop} set:
+   * then only the inodes up to the last read are known.
    */
-  static Preloaded read(Connection db, int atMost, int always, AtomicBoolean stop)
+  static Preloaded read(Connection db, int atMost, int atLeast, AtomicBoolean stop)
       throws SQLException {
     if (atMost < 0) {
       return null;
@@ -77,17 +85,21 @@ final class Preloaded {
     try (Statement st = db.createStatement()) {
       long bytes = pragma(st, "page_count") * pragma(st, "page_size");
       // an entry takes some 200 bytes (both digests, a path of 50 bytes, in the index too):
-      // a file of more than 512 bytes an entry most likely holds too many to read
-      if (bytes > 512L * atMost + (1 << 20)) {
+      // a file of more than 256 bytes an entry most likely holds too many to read
+      if (bytes > 256L * atMost + (1 << 20)) {
         return null;
       }
       // grown as read: a read that stops early has not taken the memory of all
-      Preloaded t = new Preloaded((int) Math.max(16, Math.min(Math.min(atMost, always),
+      Preloaded t = new Preloaded((int) Math.max(16, Math.min(Math.min(atMost, 1 << 16),
           bytes / 160)));
+      t.complete = true;
       try (ResultSet r = st.executeQuery(SELECT)) {
         while (r.next()) {
-          if (t.count == atMost
-              || (t.count & 1023) == 0 && t.count >= always && stop.get()) {
+          if (t.count >= atLeast && stop.get()) {
+            t.complete = false;
+            break;
+          }
+          if (t.count == atMost) {
             return null;
           }
           byte[] value = r.getBytes(6);
@@ -166,6 +178,27 @@ final class Preloaded {
     return (int) (h ^ (h >>> 29) ^ (h >>> 47));
   }
 
+  /** True when the entry of the inode, if the database had one, was read. */
+  boolean covers(long dev, long ino) {
+    if (complete) {
+      return true;
+    }
+    if (loaded == 0) {
+      return false;
+    }
+    long lastDev = inodes[2 * (loaded - 1)];
+    return dev < lastDev || dev == lastDev && ino <= inodes[2 * (loaded - 1) + 1];
+  }
+
+  boolean complete() {
+    return complete;
+  }
+
+  /** The inode of the last entry read (dev, ino); only when some were read. */
+  long[] lastRead() {
+    return new long[] {inodes[2 * (loaded - 1)], inodes[2 * (loaded - 1) + 1]};
+  }
+
   /** The entry of an inode, or -1. */
   int find(long dev, long ino) {
     int mask = slots.length - 1;
@@ -235,11 +268,15 @@ final class Preloaded {
 
   /**
    * What the entry of an inode holds when its key is the one given, else null; {@link #ASK}
-   * when the run changed the entry in the database since it was read. Notes the inode as seen.
+   * when the run changed the entry in the database since it was read, or when it was not
+   * read. Notes the inode as seen (when read; else the database notes it).
    */
   HashCache.Cached recall(long dev, long ino, long size, long mtime, long ctime) {
     int e = find(dev, ino);
     if (e < 0) {
+      if (!covers(dev, ino)) {
+        return ASK;
+      }
       e = add(dev, ino); // and nothing to ask the database
     }
     byte f = flags[e];

@@ -192,27 +192,36 @@ class HashCacheTest {
   }
 
   @Test
-  void aLargeCacheNotReadWholeWhenTheRunNeedsItIsLookedUpInTheDatabase() throws Exception {
-    int entries = HashCache.PRELOAD_ALWAYS + 5000;
+  void whenTheRunNeedsTheCacheBeforeItIsReadTheRestIsLookedUpInTheDatabase() throws Exception {
     try (HashCache c = open()) {
+      for (int ino = 1; ino <= 6; ino++) {
+        c.put(stat(7, ino, 10, 1, 1), PARTIAL, null, path("/r/" + ino));
+      }
       c.commit();
     }
-    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("c.db"));
-        Statement st = db.createStatement()) {
-      st.executeUpdate("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-          + "WHERE i < " + entries + ") INSERT INTO files SELECT 7, i, 10, 1, 1, NULL, "
-          + "zeroblob(32), CAST('/a/' || i AS BLOB) FROM n");
+    List<FileStat> keys = new ArrayList<>();
+    for (int ino = 1; ino <= 7; ino++) {
+      keys.add(stat(7, ino, 10, 1, 1));
     }
-    FileStat last = stat(7, entries, 10, 1, 1);
-    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, new AtomicBoolean())) {
-      assertEquals(entries, c.preloaded(), "not needed yet: read whole");
-      assertNotNull(c.get(List.of(last))[0]);
+    for (int read : new int[] {0, 3}) {
+      try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, READ_WHOLE, read,
+          new AtomicBoolean(true))) {
+        assertEquals(read, c.preloaded(), "read up to the inode of the last entry read");
+        HashCache.Cached[] got = c.get(keys.subList(1, 7)); // all but inode 1, and a new one
+        for (int i = 0; i < 5; i++) {
+          assertArrayEquals(PARTIAL, got[i].partial(), "inode " + (i + 2) + " after " + read);
+        }
+        assertNull(got[5]);
+        assertEquals(1, c.prune(List.of(path("/r"))), "inode 1, whether read or not");
+      } // not committed
     }
-    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, new AtomicBoolean(true))) {
-      assertEquals(-1, c.preloaded(), "needed at once: left in the database");
-      assertNotNull(c.get(List.of(last))[0]);
-      assertNull(c.get(List.of(stat(7, entries + 1, 10, 1, 1)))[0]);
+    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, READ_WHOLE, 3,
+        new AtomicBoolean(true))) {
+      c.get(List.of(keys.get(0), keys.get(4)));
+      assertEquals(4, c.prune(List.of(path("/r/"))), "2 and 3 read, 4 and 6 not");
+      c.commit();
     }
+    assertEquals(List.of("/r/1", "/r/5"), paths());
     assertEquals("", errBytes.toString());
   }
 
@@ -324,10 +333,10 @@ class HashCacheTest {
   }
 
   /**
-   * The same runs, with random keys and changes, on three copies of one cache: one read whole,
-   * one looked up in the database, and one read whole that holds no more inodes than it read
-   * (it moves what it knows to the database at the first new one). Every answer, count and the
-   * databases they leave are the same.
+   * The same runs, with random keys and changes, on four copies of one cache: one read whole,
+   * one looked up in the database, one read whole that holds no more inodes than it read (it
+   * moves what it knows to the database at the first new one), and one of which half was read
+   * when the run needed it. Every answer, count and the databases they leave are the same.
    */
   @Test
   void bothWaysOfLookingUpGiveTheSameAnswers() throws Exception {
@@ -348,13 +357,17 @@ class HashCacheTest {
       Path whole = Files.copy(base, dir.resolve("whole-" + seed + ".db"));
       Path asked = Files.copy(base, dir.resolve("asked-" + seed + ".db"));
       Path moved = Files.copy(base, dir.resolve("moved-" + seed + ".db"));
+      Path half = Files.copy(base, dir.resolve("half-" + seed + ".db"));
       int rows = rows(base).size();
       try (HashCache a = HashCache.open(whole, problems, READ_WHOLE);
           HashCache b = HashCache.open(asked, problems, IN_THE_DATABASE);
-          HashCache m = HashCache.open(moved, problems, rows)) {
+          HashCache m = HashCache.open(moved, problems, rows);
+          HashCache h = HashCache.open(half, problems, READ_WHOLE, rows / 2,
+              new AtomicBoolean(true))) {
         assertTrue(a.preloaded() >= 0);
         assertEquals(-1, b.preloaded());
         assertEquals(rows, m.preloaded());
+        assertEquals(rows / 2, h.preloaded());
         for (int op = 0; op < 40; op++) {
           String what = "seed " + seed + ", operation " + op;
           int kind = random.nextInt(10);
@@ -368,6 +381,7 @@ class HashCacheTest {
             HashCache.Cached[] fromB = b.get(batch);
             assertSame(a.get(batch), fromB, what);
             assertSame(m.get(batch), fromB, what);
+            assertSame(h.get(batch), fromB, what);
           } else if (kind < 8) {
             FileStat st = known.isEmpty() || random.nextBoolean() ? randomStat(random)
                 : near(known.get(random.nextInt(known.size())), random);
@@ -378,6 +392,7 @@ class HashCacheTest {
             a.put(st, partial, sha, p);
             b.put(st, partial, sha, p);
             m.put(st, partial, sha, p);
+            h.put(st, partial, sha, p);
           } else {
             FileStat st = known.isEmpty() ? randomStat(random)
                 : near(known.get(random.nextInt(known.size())), random);
@@ -385,6 +400,7 @@ class HashCacheTest {
             a.linked(st, ctime);
             b.linked(st, ctime);
             m.linked(st, ctime);
+            h.linked(st, ctime);
             known.add(stat(st.dev(), st.ino(), st.size(), st.mtimeNanos(), ctime));
           }
         }
@@ -393,19 +409,25 @@ class HashCacheTest {
         long pruned = b.prune(roots);
         assertEquals(pruned, a.prune(roots), "seed " + seed);
         assertEquals(pruned, m.prune(roots), "seed " + seed);
+        assertEquals(pruned, h.prune(roots), "seed " + seed);
         List<FileStat> all = new ArrayList<>(known);
         HashCache.Cached[] fromB = b.get(all);
         assertSame(a.get(all), fromB, "after pruning, seed " + seed);
         assertSame(m.get(all), fromB, "after pruning, seed " + seed);
+        assertSame(h.get(all), fromB, "after pruning, seed " + seed);
         assertEquals(b.hits(), a.hits());
         assertEquals(b.misses(), a.misses());
         assertEquals(b.hits(), m.hits());
+        assertEquals(b.hits(), h.hits());
+        assertEquals(b.misses(), h.misses());
         a.commit();
         b.commit();
         m.commit();
+        h.commit();
       }
       assertEquals(rows(asked), rows(whole), "seed " + seed);
       assertEquals(rows(asked), rows(moved), "seed " + seed);
+      assertEquals(rows(asked), rows(half), "seed " + seed);
     }
     assertEquals("", errBytes.toString());
   }
