@@ -55,8 +55,8 @@ public final class HashCache implements AutoCloseable {
   static final int SCHEMA = 1;
 
   /**
-   * The most entries read whole when the cache is opened: some 90 bytes each in memory, 45 MiB
-   * at most.
+   * The most entries read whole when the cache is opened: about 100 bytes each in memory,
+   * 50 MiB at most.
    */
   public static final int PRELOAD_AT_MOST = 1 << 19;
 

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * are read, reading stops there: the inodes up to the last one read are known, and the others
  * are looked up in the database.
  *
- * <p>Per entry read: the key in 40 bytes, both digests in 40, one byte of flags and two slots
- * of the index (8 bytes); per inode the run saw that the database did not hold: 16 + 1 + 8.
+ * <p>Per entry read: the key in 40 bytes, both digests in 40, one byte of flags and two to
+ * four slots of the index (8-16 bytes); per inode the run saw that the database did not hold:
+ * 16 + 1 + 8-16.
  */
 final class Preloaded {
   static final int PARTIAL = 8;

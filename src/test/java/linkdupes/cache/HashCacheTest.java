@@ -99,7 +99,8 @@ class HashCacheTest {
 
   @ParameterizedTest
   @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
-  void theNewCtimeAfterLinkingKeepsTheEntryValidButOnlyForTheSameSizeAndMtime(int preload) throws Exception {
+  void theNewCtimeAfterLinkingKeepsTheEntryValidButOnlyForTheSameSizeAndMtime(int preload)
+      throws Exception {
     this.preload = preload;
     try (HashCache c = open()) {
       c.put(ST, null, SHA, path("/a"));
