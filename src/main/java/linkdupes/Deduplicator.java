@@ -7,11 +7,10 @@ import java.time.Duration;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
-import java.util.Map;
 import linkdupes.cache.HashCache;
 import linkdupes.cache.RunLock;
 import linkdupes.cli.Options;
@@ -77,7 +76,7 @@ public final class Deduplicator {
    */
   public Result run() throws IOException, RunLock.HeldException {
     if (options.cache() == null) {
-      return run((CompletableFuture<HashCache>) null);
+      return run(null, null);
     }
     RunLock lock;
     try {
@@ -86,19 +85,22 @@ public final class Deduplicator {
     } catch (IOException e) {
       problems.warning("not using the cache " + options.cache() + ": cannot lock "
           + RunLock.lockFile(options.cache()) + ": " + Problems.reason(e));
-      return run((CompletableFuture<HashCache>) null);
+      return run(null, null);
     }
     try (lock) {
-      // opened on another thread while the walk runs: loading the driver takes a while
+      // opened on another thread while the walk runs: loading the driver takes a while, and
+      // a small cache is read whole meanwhile (a large one until the walk is done)
+      AtomicBoolean needed = new AtomicBoolean();
       CompletableFuture<HashCache> opening = CompletableFuture.supplyAsync(
-          () -> HashCache.open(options.cache(), problems), r -> {
+          () -> HashCache.open(options.cache(), problems, needed), r -> {
             Thread t = new Thread(r, "linkdupes-cache");
             t.setDaemon(true);
             t.start();
           });
       try {
-        return run(opening);
+        return run(opening, needed);
       } finally {
+        needed.set(true);
         HashCache cache = opening.join();
         if (cache != null) {
           cache.close();
@@ -107,7 +109,8 @@ public final class Deduplicator {
     }
   }
 
-  private Result run(CompletableFuture<HashCache> opening) throws IOException {
+  private Result run(CompletableFuture<HashCache> opening, AtomicBoolean needed)
+      throws IOException {
     long start = System.nanoTime();
     Tally tally = new Tally();
 
@@ -129,6 +132,9 @@ public final class Deduplicator {
     List<List<Inode>> groups = new ArrayList<>();
     long inodeGroups = 0;
     long partialGroups = 0;
+    if (needed != null) {
+      needed.set(true);
+    }
     HashCache cache = opening == null ? null : opening.join();
     log("opening the cache", cache == null ? 0 : 1, "databases", start);
     // a name's path with no symlink in it: what is linked, and what the cache records
@@ -246,8 +252,9 @@ public final class Deduplicator {
     private final HashCache cache;
     private final ScanResult scan;
     private final Function<Name, Path> realPath;
-    /** The inodes of the batch found in the cache, with what it held for them. */
-    private final Map<Inode, HashCache.Cached> hits = new IdentityHashMap<>();
+    /** The inodes of the batch lookUp returned last, and what the cache held of each or null. */
+    private List<Inode> lookedUp = List.of();
+    private HashCache.Cached[] found = new HashCache.Cached[0];
     private final Set<Path> keptSeen = new HashSet<>();
     private boolean failed;
     private long lookUpNanos;
@@ -262,7 +269,8 @@ public final class Deduplicator {
     List<Inode> lookUp(List<List<Inode>> batch) {
       List<Inode> all = new ArrayList<>();
       batch.forEach(all::addAll);
-      hits.clear();
+      lookedUp = all;
+      found = new HashCache.Cached[all.size()];
       if (failed) {
         return all;
       }
@@ -272,12 +280,13 @@ public final class Deduplicator {
         for (Inode inode : all) {
           stats.add(inode.stat());
         }
-        HashCache.Cached[] found = cache.get(stats);
+        found = cache.get(stats);
         for (int i = 0; i < found.length; i++) {
-          if (found[i] != null) {
-            all.get(i).setPartialDigest(found[i].partial());
-            all.get(i).setFullDigest(found[i].sha256());
-            hits.put(all.get(i), found[i]);
+          HashCache.Cached c = found[i];
+          if (c != null) {
+            Inode inode = all.get(i);
+            inode.setPartialDigest(c.partial());
+            inode.setFullDigest(c.sha256());
           }
         }
       } catch (SQLException e) {
@@ -287,14 +296,18 @@ public final class Deduplicator {
       return all;
     }
 
-    /** Records what was read of {@code inodes}; drops partial keys, which are no longer needed. */
+    /**
+     * Records what was read of {@code inodes}, the list {@link #lookUp} returned last; drops
+     * partial keys, which are no longer needed.
+     */
     void record(List<Inode> inodes) {
       try {
-        for (Inode inode : inodes) {
+        for (int i = 0; i < inodes.size(); i++) {
           if (failed) {
             break;
           }
-          HashCache.Cached had = hits.get(inode);
+          Inode inode = inodes.get(i);
+          HashCache.Cached had = inodes == lookedUp ? found[i] : null;
           boolean learned = had == null
               ? inode.partialDigest() != null || inode.fullDigest() != null
               // a file the cache knew by its first and last blocks was now read in full
@@ -310,7 +323,8 @@ public final class Deduplicator {
       for (Inode inode : inodes) {
         inode.setPartialDigest(null);
       }
-      hits.clear();
+      lookedUp = List.of();
+      found = new HashCache.Cached[0];
     }
 
     /** Linking names to a file changes its ctime: the entry is given the new one. */
@@ -343,8 +357,10 @@ public final class Deduplicator {
         long pruned = cache.prune(roots);
         cache.commit();
         if (options.verbosity() > 1 && Debug.LOG.isDebugEnabled()) {
-          Debug.LOG.debug("cache {}: {} hits, {} misses ({} ms looking up), {} entries pruned "
-              + "({} ms)", cache.file(), cache.hits(), cache.misses(), lookUpNanos / 1_000_000,
+          Debug.LOG.debug("cache {}: {} hits, {} misses ({} ms looking up, {}), {} entries "
+              + "pruned ({} ms)", cache.file(), cache.hits(), cache.misses(),
+              lookUpNanos / 1_000_000, cache.preloaded() < 0 ? "in the database"
+                  : cache.preloaded() + " entries read when opened",
               pruned, (System.nanoTime() - start) / 1_000_000);
         }
       } catch (SQLException e) {

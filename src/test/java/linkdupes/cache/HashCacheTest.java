@@ -17,10 +17,14 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import linkdupes.report.Problems;
 import linkdupes.scan.FileStat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HashCacheTest {
   @TempDir Path dir;
@@ -38,9 +42,20 @@ class HashCacheTest {
     SHA[31] = 7;
   }
 
+  /** Both ways of looking up: in the entries read when opened, and in the database. */
+  static final int READ_WHOLE = HashCache.PRELOAD_AT_MOST;
+  static final int IN_THE_DATABASE = -1;
+
+  private int preload = READ_WHOLE;
+
   private HashCache open() {
-    HashCache c = HashCache.open(dir.resolve("c.db"), problems);
+    HashCache c = HashCache.open(dir.resolve("c.db"), problems, preload);
     assertNotNull(c, errBytes.toString());
+    if (preload == IN_THE_DATABASE) {
+      assertEquals(-1, c.preloaded());
+    } else {
+      assertTrue(c.preloaded() >= 0);
+    }
     return c;
   }
 
@@ -52,8 +67,10 @@ class HashCacheTest {
     return new FileStat(dev, ino, size, mtime, ctime, 0100644, 1000, 1000, 1);
   }
 
-  @Test
-  void anEntryIsAHitOnlyWhileDeviceInodeSizeMtimeAndCtimeAllMatch() throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
+  void anEntryIsAHitOnlyWhileDeviceInodeSizeMtimeAndCtimeAllMatch(int preload) throws Exception {
+    this.preload = preload;
     try (HashCache c = open()) {
       c.put(ST, PARTIAL, SHA, path("/photos/a.jpg"));
       c.commit();
@@ -80,8 +97,11 @@ class HashCacheTest {
     }
   }
 
-  @Test
-  void theNewCtimeAfterLinkingKeepsTheEntryValidButOnlyForTheSameSizeAndMtime() throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
+  void theNewCtimeAfterLinkingKeepsTheEntryValidButOnlyForTheSameSizeAndMtime(int preload)
+      throws Exception {
+    this.preload = preload;
     try (HashCache c = open()) {
       c.put(ST, null, SHA, path("/a"));
       c.linked(ST, ST.ctimeNanos() + 5);
@@ -97,8 +117,10 @@ class HashCacheTest {
     }
   }
 
-  @Test
-  void pruningForgetsUnseenEntriesUnderTheRootsOnly() throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
+  void pruningForgetsUnseenEntriesUnderTheRootsOnly(int preload) throws Exception {
+    this.preload = preload;
     FileStat a = ST;
     try (HashCache c = open()) {
       c.put(a, null, SHA, path("/photos/2024/a.jpg"));
@@ -115,8 +137,10 @@ class HashCacheTest {
     assertEquals(List.of("/music/d.mp3", "/photos-old/c.jpg", "/photos/2024/a.jpg"), paths());
   }
 
-  @Test
-  void aRunThatEndsWithoutCommittingLeavesTheCacheAsItWas() throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
+  void aRunThatEndsWithoutCommittingLeavesTheCacheAsItWas(int preload) throws Exception {
+    this.preload = preload;
     try (HashCache c = open()) {
       c.put(ST, null, SHA, path("/a"));
       c.commit();
@@ -153,6 +177,314 @@ class HashCacheTest {
     assertNull(HashCache.open(dir.resolve("c.db"), problems));
     assertTrue(errBytes.toString().contains("written by another version of linkdupes (schema 99"),
         errBytes.toString());
+  }
+
+  @Test
+  void aSystemPropertySetsTheLimit() throws Exception {
+    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems)) {
+      assertEquals(0, c.preloaded(), "by default a small cache is read whole");
+    }
+    System.setProperty(HashCache.PRELOAD_PROPERTY, "-1");
+    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems)) {
+      assertEquals(-1, c.preloaded());
+    } finally {
+      System.clearProperty(HashCache.PRELOAD_PROPERTY);
+    }
+  }
+
+  @Test
+  void whenTheRunNeedsTheCacheBeforeItIsReadTheRestIsLookedUpInTheDatabase() throws Exception {
+    try (HashCache c = open()) {
+      for (int ino = 1; ino <= 6; ino++) {
+        c.put(stat(7, ino, 10, 1, 1), PARTIAL, null, path("/r/" + ino));
+      }
+      c.commit();
+    }
+    List<FileStat> keys = new ArrayList<>();
+    for (int ino = 1; ino <= 7; ino++) {
+      keys.add(stat(7, ino, 10, 1, 1));
+    }
+    for (int read : new int[] {0, 3}) {
+      try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, READ_WHOLE, read,
+          new AtomicBoolean(true))) {
+        assertEquals(read, c.preloaded(), "read up to the inode of the last entry read");
+        HashCache.Cached[] got = c.get(keys.subList(1, 7)); // all but inode 1, and a new one
+        for (int i = 0; i < 5; i++) {
+          assertArrayEquals(PARTIAL, got[i].partial(), "inode " + (i + 2) + " after " + read);
+        }
+        assertNull(got[5]);
+        assertEquals(1, c.prune(List.of(path("/r"))), "inode 1, whether read or not");
+      } // not committed
+    }
+    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, READ_WHOLE, 3,
+        new AtomicBoolean(true))) {
+      c.get(List.of(keys.get(0), keys.get(4)));
+      assertEquals(4, c.prune(List.of(path("/r/"))), "2 and 3 read, 4 and 6 not");
+      c.commit();
+    }
+    assertEquals(List.of("/r/1", "/r/5"), paths());
+    assertEquals("", errBytes.toString());
+  }
+
+  @Test
+  void aCacheOfMoreEntriesThanTheLimitIsLookedUpInTheDatabase() throws Exception {
+    try (HashCache c = open()) {
+      for (int ino = 1; ino <= 3; ino++) {
+        c.put(stat(7, ino, 10, 1, 1), PARTIAL, null, path("/a/" + ino));
+      }
+      c.commit();
+    }
+    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, 3)) {
+      assertEquals(3, c.preloaded());
+      assertArrayEquals(PARTIAL, c.get(List.of(stat(7, 2, 10, 1, 1)))[0].partial());
+    }
+    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, 2)) {
+      assertEquals(-1, c.preloaded());
+      assertArrayEquals(PARTIAL, c.get(List.of(stat(7, 2, 10, 1, 1)))[0].partial());
+    }
+    assertEquals("", errBytes.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
+  void whatTheRunRecordedIsWhatALaterLookUpFinds(int preload) throws Exception {
+    this.preload = preload;
+    FileStat other = stat(7, 5, 10, 1, 1);
+    try (HashCache c = open()) {
+      c.put(ST, PARTIAL, null, path("/a"));
+      c.put(other, PARTIAL, null, path("/b"));
+      c.commit();
+    }
+    try (HashCache c = open()) {
+      FileStat fresh = stat(7, 6, 10, 1, 1);
+      assertNull(c.get(List.of(fresh))[0]);
+      c.put(ST, PARTIAL, SHA, path("/a")); // read in full
+      c.put(fresh, null, SHA, path("/c"));
+      FileStat relinked = stat(7, 5, 10, 1, 9);
+      c.linked(relinked, relinked.ctimeNanos());
+      HashCache.Cached[] got = c.get(List.of(ST, fresh, relinked, other));
+      assertArrayEquals(SHA, got[0].sha256(), "the digest recorded by this run");
+      assertArrayEquals(SHA, got[1].sha256());
+      assertNull(got[1].partial());
+      assertArrayEquals(PARTIAL, got[2].partial(), "the ctime recorded by this run");
+      assertNull(got[3], "the ctime it had before");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
+  void anEntryPutButNotLookedUpIsPrunedAsAnyUnseenOne(int preload) throws Exception {
+    this.preload = preload;
+    try (HashCache c = open()) {
+      c.put(ST, null, SHA, path("/r/a"));
+      c.commit();
+    }
+    try (HashCache c = open()) {
+      FileStat seen = stat(7, 2, 10, 1, 1);
+      c.get(List.of(seen));
+      c.put(seen, null, SHA, path("/r/seen"));
+      c.put(stat(7, 3, 10, 1, 1), null, SHA, path("/r/unseen"));
+      c.put(stat(7, 4, 10, 1, 1), null, SHA, path("/elsewhere/unseen"));
+      assertEquals(2, c.prune(List.of(path("/r"))));
+      assertNull(c.get(List.of(ST))[0], "pruned");
+      c.commit();
+    }
+    assertEquals(List.of("/elsewhere/unseen", "/r/seen"), paths());
+  }
+
+  @Test
+  void entriesOfUnexpectedTypesAreAnsweredAsSqliteComparesThem() throws Exception {
+    try (HashCache c = open()) {
+      c.put(ST, PARTIAL, SHA, path("/a"));
+      c.commit();
+    }
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("c.db"));
+        Statement st = db.createStatement()) {
+      // a partial key of another length, a size that is text: never a hit
+      st.executeUpdate("INSERT INTO files VALUES (7, 2, 10, 1, 1, x'0102', NULL, x'2f62')");
+      st.executeUpdate("INSERT INTO files VALUES (7, 3, '10', 1, 1, NULL, NULL, x'2f63')");
+      st.executeUpdate("INSERT INTO files VALUES (7, 4, 10, 1, 1.5, NULL, NULL, x'2f64')");
+      st.executeUpdate("INSERT INTO files VALUES (7, 5, 10, 1, 1, NULL, NULL, x'2f65')");
+    }
+    List<FileStat> keys = List.of(ST, stat(7, 2, 10, 1, 1), stat(7, 3, 10, 1, 1),
+        stat(7, 4, 10, 1, 1), stat(7, 5, 10, 1, 1));
+    for (int way : new int[] {READ_WHOLE, IN_THE_DATABASE}) {
+      preload = way;
+      try (HashCache c = open()) {
+        HashCache.Cached[] got = c.get(keys);
+        assertArrayEquals(SHA, got[0].sha256());
+        assertNull(got[1]);
+        // '10' was stored as the integer 10 (the column's affinity); 1.5 is no integer
+        assertNotNull(got[2]);
+        assertNull(got[3]);
+        assertNotNull(got[4], "an entry with neither digest is still an entry");
+        assertNull(got[4].partial());
+        assertNull(got[4].sha256());
+      }
+    }
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("c.db"));
+        Statement st = db.createStatement()) {
+      st.executeUpdate("INSERT INTO files VALUES ('seven', 6, 10, 1, 1, NULL, NULL, x'2f66')");
+    }
+    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, READ_WHOLE)) {
+      assertEquals(-1, c.preloaded(), "an inode that is not two integers: not read whole");
+      assertArrayEquals(SHA, c.get(List.of(ST))[0].sha256());
+    }
+    assertEquals("", errBytes.toString());
+  }
+
+  /**
+   * The same runs, with random keys and changes, on four copies of one cache: one read whole,
+   * one looked up in the database, one read whole that holds no more inodes than it read (it
+   * moves what it knows to the database at the first new one), and one of which half was read
+   * when the run needed it. Every answer, count and the databases they leave are the same.
+   */
+  @Test
+  void bothWaysOfLookingUpGiveTheSameAnswers() throws Exception {
+    for (long seed = 1; seed <= 30; seed++) {
+      Random random = new Random(seed);
+      Path base = dir.resolve("base-" + seed + ".db");
+      List<FileStat> known = new ArrayList<>();
+      try (HashCache c = HashCache.open(base, problems, IN_THE_DATABASE)) {
+        int n = random.nextInt(60);
+        for (int i = 0; i < n; i++) {
+          FileStat st = randomStat(random);
+          known.add(st);
+          c.put(st, random.nextBoolean() ? digest(random, 8) : null,
+              random.nextBoolean() ? digest(random, 32) : null, randomPath(random));
+        }
+        c.commit();
+      }
+      Path whole = Files.copy(base, dir.resolve("whole-" + seed + ".db"));
+      Path asked = Files.copy(base, dir.resolve("asked-" + seed + ".db"));
+      Path moved = Files.copy(base, dir.resolve("moved-" + seed + ".db"));
+      Path half = Files.copy(base, dir.resolve("half-" + seed + ".db"));
+      int rows = rows(base).size();
+      try (HashCache a = HashCache.open(whole, problems, READ_WHOLE);
+          HashCache b = HashCache.open(asked, problems, IN_THE_DATABASE);
+          HashCache m = HashCache.open(moved, problems, rows);
+          HashCache h = HashCache.open(half, problems, READ_WHOLE, rows / 2,
+              new AtomicBoolean(true))) {
+        assertTrue(a.preloaded() >= 0);
+        assertEquals(-1, b.preloaded());
+        assertEquals(rows, m.preloaded());
+        assertEquals(rows / 2, h.preloaded());
+        for (int op = 0; op < 40; op++) {
+          String what = "seed " + seed + ", operation " + op;
+          int kind = random.nextInt(10);
+          if (kind < 5) {
+            List<FileStat> batch = new ArrayList<>();
+            int n = random.nextInt(30);
+            for (int i = 0; i < n; i++) {
+              batch.add(known.isEmpty() || random.nextInt(4) == 0 ? randomStat(random)
+                  : near(known.get(random.nextInt(known.size())), random));
+            }
+            HashCache.Cached[] fromB = b.get(batch);
+            assertSame(a.get(batch), fromB, what);
+            assertSame(m.get(batch), fromB, what);
+            assertSame(h.get(batch), fromB, what);
+          } else if (kind < 8) {
+            FileStat st = known.isEmpty() || random.nextBoolean() ? randomStat(random)
+                : near(known.get(random.nextInt(known.size())), random);
+            known.add(st);
+            byte[] partial = random.nextBoolean() ? digest(random, 8) : null;
+            byte[] sha = random.nextBoolean() ? digest(random, 32) : null;
+            byte[] p = randomPath(random);
+            a.put(st, partial, sha, p);
+            b.put(st, partial, sha, p);
+            m.put(st, partial, sha, p);
+            h.put(st, partial, sha, p);
+          } else {
+            FileStat st = known.isEmpty() ? randomStat(random)
+                : near(known.get(random.nextInt(known.size())), random);
+            long ctime = st.ctimeNanos() + random.nextInt(3);
+            a.linked(st, ctime);
+            b.linked(st, ctime);
+            m.linked(st, ctime);
+            h.linked(st, ctime);
+            known.add(stat(st.dev(), st.ino(), st.size(), st.mtimeNanos(), ctime));
+          }
+        }
+        List<byte[]> roots = random.nextBoolean() ? List.of(path("/r1"))
+            : List.of(path("/r1"), path("/r2/"));
+        long pruned = b.prune(roots);
+        assertEquals(pruned, a.prune(roots), "seed " + seed);
+        assertEquals(pruned, m.prune(roots), "seed " + seed);
+        assertEquals(pruned, h.prune(roots), "seed " + seed);
+        List<FileStat> all = new ArrayList<>(known);
+        HashCache.Cached[] fromB = b.get(all);
+        assertSame(a.get(all), fromB, "after pruning, seed " + seed);
+        assertSame(m.get(all), fromB, "after pruning, seed " + seed);
+        assertSame(h.get(all), fromB, "after pruning, seed " + seed);
+        assertEquals(b.hits(), a.hits());
+        assertEquals(b.misses(), a.misses());
+        assertEquals(b.hits(), m.hits());
+        assertEquals(b.hits(), h.hits());
+        assertEquals(b.misses(), h.misses());
+        a.commit();
+        b.commit();
+        m.commit();
+        h.commit();
+      }
+      assertEquals(rows(asked), rows(whole), "seed " + seed);
+      assertEquals(rows(asked), rows(moved), "seed " + seed);
+      assertEquals(rows(asked), rows(half), "seed " + seed);
+    }
+    assertEquals("", errBytes.toString());
+  }
+
+  private static void assertSame(HashCache.Cached[] a, HashCache.Cached[] b, String what) {
+    assertEquals(b.length, a.length, what);
+    for (int i = 0; i < a.length; i++) {
+      assertEquals(b[i] == null, a[i] == null, what + ", key " + i);
+      if (a[i] != null) {
+        assertArrayEquals(b[i].partial(), a[i].partial(), what + ", key " + i);
+        assertArrayEquals(b[i].sha256(), a[i].sha256(), what + ", key " + i);
+      }
+    }
+  }
+
+  /** Few distinct values, so that keys meet: two devices, 20 inodes, times near each other. */
+  private static FileStat randomStat(Random r) {
+    return stat(r.nextInt(2), r.nextInt(20), r.nextInt(3) * 4096, r.nextInt(3) - 1L,
+        Long.MAX_VALUE - r.nextInt(3));
+  }
+
+  /** The same key, or one with one field changed. */
+  private static FileStat near(FileStat s, Random r) {
+    long[] f = {s.dev(), s.ino(), s.size(), s.mtimeNanos(), s.ctimeNanos()};
+    if (r.nextBoolean()) {
+      f[r.nextInt(5)] += r.nextBoolean() ? 1 : -1;
+    }
+    return stat(f[0], f[1], f[2], f[3], f[4]);
+  }
+
+  private static byte[] digest(Random r, int length) {
+    byte[] d = new byte[length];
+    r.nextBytes(d);
+    return d;
+  }
+
+  private static byte[] randomPath(Random r) {
+    String[] under = {"/r1/", "/r1", "/r10/", "/r2/", "/other/"};
+    return path(under[r.nextInt(under.length)] + r.nextInt(5));
+  }
+
+  private static List<String> rows(Path db) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement st = c.createStatement();
+        ResultSet r = st.executeQuery("SELECT dev, ino, size, mtime_ns, ctime_ns, "
+            + "hex(partial), hex(sha256), hex(path) FROM files ORDER BY dev, ino")) {
+      List<String> out = new ArrayList<>();
+      while (r.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= 8; i++) {
+          row.append(r.getString(i)).append(' ');
+        }
+        out.add(row.toString());
+      }
+      return out;
+    }
   }
 
   private List<String> paths() throws Exception {
