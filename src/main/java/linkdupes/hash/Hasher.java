@@ -44,7 +44,8 @@ public final class Hasher implements AutoCloseable {
   static final long IN_MEMORY = 32L << 20;
   /** Largest arena a thread keeps between groups; larger groups borrow from a shared budget. */
   private static final int KEPT_ARENA = 1 << 20;
-  private static final int BUFFER = 256 << 10;
+  /** As {@link LockstepComparer#CHUNK}: SHA-256 of two 512 MiB files 1.30 s -> 1.08 s. */
+  private static final int BUFFER = 64 << 10;
 
   private final int threads;
   private final ExecutorService pool;

@@ -19,13 +19,13 @@ import linkdupes.report.Tally;
 final class LockstepComparer {
   /** Groups larger than this are hashed instead: each open file costs a descriptor and a buffer. */
   static final int MAX_FILES = 64;
-  private static final int CHUNK = 256 * 1024;
   /**
-   * Buffers of one group aim to stay under this: a larger group reads smaller chunks, down to
-   * {@link #MIN_CHUNK}, so the 64 files of the largest group take 4 MiB.
+   * Bytes read of each file before comparing. Small enough that a pair's chunks stay in the
+   * CPU's cache between the kernel's copy and the comparison: two 512 MiB files compared in
+   * 0.42 s with 64 KiB chunks and 0.75 s with 256 KiB (the kernel's copy, system time, went
+   * from 0.19 s to 0.52 s). The 64 files of the largest group take 4 MiB.
    */
-  private static final int SLAB = 2 << 20;
-  private static final int MIN_CHUNK = 64 * 1024;
+  static final int CHUNK = 64 * 1024;
 
   private final Problems problems;
   private final Tally tally;
@@ -79,7 +79,7 @@ final class LockstepComparer {
 
   private List<Member> open(List<Inode> group) {
     long size = group.get(0).size();
-    int chunk = (int) Math.min(size, Math.max(MIN_CHUNK, Math.min(CHUNK, SLAB / group.size())));
+    int chunk = (int) Math.min(size, CHUNK);
     ByteBuffer slab = slabs.get();
     if (slab == null || slab.capacity() < chunk * group.size()) {
       // grown by doubling, so a thread allocates a few times, not once per larger group
