@@ -187,7 +187,7 @@ class HasherTest {
       List<List<Inode>> same = h.byContent(h.byPartial(List.of(List.of(a, b, c))));
       assertEquals(List.of(List.of(a, b)), same);
     }
-    long chunk = 256 * 1024;
+    long chunk = LockstepComparer.CHUNK;
     assertEquals(3L * 2 * Hasher.BLOCK + 3 * chunk + 2 * (size - chunk), tally.bytesRead.get(),
         "c is read up to the chunk where it differs, a and b once in full");
   }
