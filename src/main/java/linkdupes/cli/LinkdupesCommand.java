@@ -42,17 +42,18 @@ public final class LinkdupesCommand implements Callable<Integer> {
 
   CommandSpec spec;
 
-  List<Path> paths = new ArrayList<>();
+  // set by parsed() from the spec, which holds the defaults
+  List<Path> paths;
   boolean dryRun;
-  boolean[] verbose = new boolean[0];
+  boolean[] verbose = new boolean[0]; // read by the error handler, whenever it runs
   boolean quiet;
-  Format format = Format.TEXT;
+  Format format;
   boolean summaryLine;
   boolean exactBytes;
-  long minSize = 1;
+  long minSize;
   Long maxSize;
-  List<String> includes = new ArrayList<>();
-  List<String> excludes = new ArrayList<>();
+  List<String> includes;
+  List<String> excludes;
   boolean ignoreMode;
   boolean ignoreOwner;
   boolean respectTime;
@@ -65,7 +66,7 @@ public final class LinkdupesCommand implements Callable<Integer> {
   boolean noCache;
   boolean waitForLock;
   Boolean progress;
-  Duration minAge = Duration.ZERO;
+  Duration minAge;
 
   /** The model of the command line, whose parsed values {@link #call} reads. */
   static CommandSpec spec(LinkdupesCommand command) {

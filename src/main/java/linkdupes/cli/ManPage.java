@@ -48,11 +48,6 @@ public final class ManPage {
     }
   }
 
-  /** The model the command line is parsed with. */
-  static CommandSpec spec() {
-    return Cli.commandLine(System.out, System.err, LinkOps.SYSTEM).getCommandSpec();
-  }
-
   /** The whole man page. */
   static String roff(CommandSpec spec) {
     StringBuilder r = new StringBuilder();

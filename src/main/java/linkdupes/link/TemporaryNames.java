@@ -1,5 +1,6 @@
 package linkdupes.link;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
 
@@ -48,14 +49,9 @@ public final class TemporaryNames {
 
   /** True for a name this tool makes, and only for such names. */
   public static boolean isTemporary(String name) {
-    if (name.length() != PREFIX.length() + RANDOM_CHARS || !name.startsWith(PREFIX)) {
-      return false;
-    }
-    for (int i = PREFIX.length(); i < name.length(); i++) {
-      if (ALPHABET.indexOf(name.charAt(i)) < 0) {
-        return false;
-      }
-    }
-    return true;
+    // such a name is ASCII: any other character fails as its UTF-8 bytes would
+    byte[] b = name.getBytes(StandardCharsets.UTF_8);
+    return isTemporary(b, 0, b.length);
   }
+
 }

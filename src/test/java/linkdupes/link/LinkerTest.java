@@ -93,7 +93,11 @@ class LinkerTest {
         ".linkdupes.notes.txt", "", "photo.jpg"};
     for (String name : names) {
       byte[] path = ("/some/dir/" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      boolean expected = TemporaryNames.isTemporary(name);
+      // the definition, written out: the prefix, then 12 of [a-z0-9]
+      boolean expected = name.length() == TemporaryNames.PREFIX.length() + 12
+          && name.startsWith(TemporaryNames.PREFIX)
+          && name.substring(TemporaryNames.PREFIX.length()).matches("[a-z0-9]*");
+      assertEquals(expected, TemporaryNames.isTemporary(name), name);
       assertEquals(expected, TemporaryNames.isTemporary(path, 10, path.length), name);
     }
     byte[] path = ("/d/" + made).getBytes(java.nio.charset.StandardCharsets.UTF_8);
