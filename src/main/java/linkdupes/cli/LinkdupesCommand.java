@@ -143,7 +143,8 @@ public final class LinkdupesCommand implements Callable<Integer> {
     spec.addOption(OptionSpec.builder("--threads").paramLabel("N").type(int.class)
         .defaultValue("0").showDefaultValue(Help.Visibility.NEVER)
         .description("Read and compare files on N threads (default: 8, or the number of CPUs "
-            + "if more: a disk answers faster with several reads in flight).")
+            + "if more: a disk answers faster with several reads in flight), and link on up to 4 "
+            + "of them.")
         .build());
     spec.addOption(OptionSpec.builder("--cache").paramLabel("FILE").type(Path.class)
         .description("Keep the digests of files read in FILE, an SQLite database, so later "

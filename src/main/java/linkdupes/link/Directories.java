@@ -14,10 +14,20 @@ import java.util.Map;
  * symlink on the way, and keeps the most recently used ones open.
  */
 final class Directories implements AutoCloseable {
-  /** Directories kept open (two descriptors each); enough for the ancestors of the current one. */
-  private static final int CACHED = 256;
+  /**
+   * Directories kept open (two descriptors each) by default; enough for the ancestors of the
+   * current one.
+   */
+  static final int CACHED = 256;
+
+  private final int cached;
 
   private final Map<Path, Directory> open = new LinkedHashMap<>(512, 0.75f, true);
+
+  /** Keeps at most {@code cached} directories open. */
+  Directories(int cached) {
+    this.cached = Math.max(1, cached);
+  }
 
   /**
    * The directory at {@code realPath}; fails (ELOOP, ENOTDIR, ENOENT) if it is not one now.
@@ -39,7 +49,7 @@ final class Directories implements AutoCloseable {
             LinkOption.NOFOLLOW_LINKS);
     d = new Directory(realPath, stream);
     open.put(realPath, d);
-    if (open.size() > CACHED) {
+    if (open.size() > cached) {
       var eldest = open.entrySet().iterator().next();
       open.remove(eldest.getKey());
       eldest.getValue().close();

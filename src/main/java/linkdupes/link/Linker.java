@@ -7,7 +7,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
@@ -39,16 +42,80 @@ public final class Linker implements AutoCloseable {
   private final Problems problems;
   private final Tally tally;
   private final TemporaryNames temporaryNames = new TemporaryNames();
-  private final Directories directories = new Directories();
+  private final Directories directories;
 
   /**
    * @param realPath the real path (no symlink in it) of a name's file as found by the scan
    */
   public Linker(LinkOps ops, Function<Name, Path> realPath, Problems problems, Tally tally) {
+    this(ops, realPath, problems, tally, Directories.CACHED);
+  }
+
+  /**
+   * @param openDirectories how many directories to keep open between names (two descriptors
+   *     each), when several linkers run at once
+   */
+  public Linker(LinkOps ops, Function<Name, Path> realPath, Problems problems, Tally tally,
+      int openDirectories) {
+    this.directories = new Directories(openDirectories);
     this.ops = ops;
     this.realPath = realPath;
     this.problems = problems;
     this.tally = tally;
+  }
+
+  /**
+   * Links every group on up to {@code threads} threads, each with a linker of its own, and
+   * returns the results in the groups' order. Groups share no inode, so they are independent:
+   * each name is still replaced as {@link #link} does. A rename waits on the file system (an
+   * inode freed, the journal), and several in flight finish sooner.
+   *
+   * @param afterEach called after each group, on the thread that linked it
+   */
+  public static List<GroupResult> linkAll(List<LinkGroup> groups, int threads, LinkOps ops,
+      Function<Name, Path> realPath, Problems problems, Tally tally, Runnable afterEach) {
+    GroupResult[] results = new GroupResult[groups.size()];
+    int n = Math.max(1, Math.min(threads, groups.size()));
+    AtomicInteger next = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Runnable work = () -> {
+      try (Linker linker = new Linker(ops, realPath, problems, tally, Directories.CACHED / n)) {
+        for (int k = next.getAndIncrement(); k < results.length && failure.get() == null;
+            k = next.getAndIncrement()) {
+          results[k] = linker.link(groups.get(k));
+          afterEach.run();
+        }
+      } catch (RuntimeException | Error e) {
+        failure.compareAndSet(null, e);
+      }
+    };
+    Thread[] helpers = new Thread[n - 1];
+    for (int i = 0; i < helpers.length; i++) {
+      helpers[i] = new Thread(work, "linkdupes-link");
+      helpers[i].start();
+    }
+    work.run();
+    boolean interrupted = false;
+    for (Thread t : helpers) {
+      // a rename under way finishes either way; waiting keeps the results whole
+      while (t.isAlive()) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable f = failure.get();
+    if (f instanceof RuntimeException e) {
+      throw e;
+    } else if (f instanceof Error e) {
+      throw e;
+    }
+    return Arrays.asList(results);
   }
 
   private enum Result { LINKED, SKIPPED, FAILED, TOO_MANY_LINKS, KEPT_CHANGED, GROUP_FAILED }

@@ -193,4 +193,98 @@ class LinkerTest {
     assertEquals(5 * 7, r.bytesFreed());
     assertTrue(temporaries().isEmpty());
   }
+
+  /** Groups of three names with contents of their own, in subfolders g0, g1, ... */
+  private List<LinkGroup> groups(int count) throws IOException {
+    List<LinkGroup> groups = new ArrayList<>();
+    for (int g = 0; g < count; g++) {
+      Path sub = Files.createDirectories(dir.resolve("g" + g));
+      String content = "group " + g + " ".repeat(g);
+      Path kept = Files.writeString(sub.resolve("a"), content);
+      Path b = Files.writeString(sub.resolve("b"), content);
+      Path c = Files.writeString(dir.resolve("c" + g), content); // another directory
+      groups.add(new LinkGroup(inode(kept), List.of(inode(b), inode(c)), null));
+    }
+    return groups;
+  }
+
+  private List<GroupResult> linkAll(List<LinkGroup> groups, int threads, LinkOps ops,
+      Runnable afterEach) {
+    return Linker.linkAll(groups, threads, ops, n -> n.path().toAbsolutePath(), problems, tally,
+        afterEach);
+  }
+
+  @Test
+  void groupsLinkedOnSeveralThreadsAreAllLinkedAndReportedInTheirOrder() throws Exception {
+    List<LinkGroup> groups = groups(60);
+    java.util.concurrent.atomic.AtomicInteger after = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<GroupResult> results = linkAll(groups, 4, LinkOps.SYSTEM, () -> {
+      after.incrementAndGet();
+      threads.add(Thread.currentThread().getName());
+    });
+    assertEquals(60, results.size());
+    assertEquals(60, after.get());
+    for (int g = 0; g < 60; g++) {
+      LinkGroup group = groups.get(g);
+      assertTrue(results.get(g).group() == group, "result " + g + " is of its group");
+      Path kept = dir.resolve("g" + g).resolve("a");
+      String content = "group " + g + " ".repeat(g);
+      for (Path p : List.of(dir.resolve("g" + g).resolve("b"), dir.resolve("c" + g))) {
+        assertEquals(ino(kept), ino(p), p.toString());
+        assertEquals(content, Files.readString(p));
+      }
+      assertEquals(2, results.get(g).linked().size());
+      assertEquals(2L * content.length(), results.get(g).bytesFreed());
+    }
+    assertEquals("", errBytes.toString());
+    assertTrue(temporaries().isEmpty());
+    assertTrue(threads.size() > 1, "linked on " + threads);
+  }
+
+  @Test
+  void aNameThatFailsOnOneThreadLeavesOnlyItselfUnlinked() throws Exception {
+    List<LinkGroup> groups = groups(40);
+    Path refused = dir.resolve("g17").resolve("b");
+    LinkOps refusing = new FakeOps() {
+      @Override
+      public void rename(SecureDirectoryStream<Path> d, Path source, Path target)
+          throws IOException {
+        if (d.getFileAttributeView(target, java.nio.file.attribute.BasicFileAttributeView.class,
+            LinkOption.NOFOLLOW_LINKS).readAttributes().fileKey().equals(
+                Files.readAttributes(refused, java.nio.file.attribute.BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).fileKey())) {
+          throw new FileSystemException(target.toString(), null, "No space left on device");
+        }
+        super.rename(d, source, target);
+      }
+    };
+    List<GroupResult> results = linkAll(groups, 4, refusing, () -> { });
+    long linked = results.stream().mapToLong(r -> r.linked().size()).sum();
+    assertEquals(79, linked);
+    assertFalse(ino(refused) == ino(dir.resolve("g17").resolve("a")));
+    assertEquals("group 17" + " ".repeat(17), Files.readString(refused));
+    assertEquals(ino(dir.resolve("c17")), ino(dir.resolve("g17").resolve("a")));
+    assertEquals(1, problems.errorCount(), errBytes.toString());
+    assertTrue(errBytes.toString().contains("No space left on device"), errBytes.toString());
+    try (Stream<Path> s = Files.walk(dir)) {
+      assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(TemporaryNames.PREFIX)),
+          "no temporary name left");
+    }
+  }
+
+  @Test
+  void aFailingGroupStopsTheOtherThreadsAndReachesTheCaller() throws Exception {
+    List<LinkGroup> groups = groups(30);
+    LinkOps broken = FakeOps.withCreateLink((link, existing) -> {
+      throw new IllegalStateException("a bug in a linker");
+    });
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> linkAll(groups, 4, broken, () -> { }));
+    assertEquals("a bug in a linker", e.getMessage());
+    for (int g = 0; g < 30; g++) {
+      assertEquals("group " + g + " ".repeat(g), Files.readString(dir.resolve("c" + g)));
+      assertFalse(ino(dir.resolve("c" + g)) == ino(dir.resolve("g" + g).resolve("a")));
+    }
+  }
 }
