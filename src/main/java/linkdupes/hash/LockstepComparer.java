@@ -3,8 +3,6 @@ package linkdupes.hash;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import linkdupes.group.Inode;
@@ -89,8 +87,7 @@ final class LockstepComparer {
     List<Member> members = new ArrayList<>(group.size());
     for (Inode inode : group) {
       try {
-        FileChannel ch = FileChannel.open(inode.firstName().path(), StandardOpenOption.READ,
-            LinkOption.NOFOLLOW_LINKS);
+        FileChannel ch = FileChannel.open(inode.firstName().path(), Hasher.READ_NOFOLLOW);
         members.add(new Member(inode, ch, slab.slice(members.size() * chunk, chunk)));
       } catch (IOException e) {
         failed(inode, e);

@@ -115,6 +115,33 @@ class HasherTest {
     assertEquals(3 * 5000, tally.bytesRead.get(), "each read once, in full");
   }
 
+  /**
+   * 300 different contents of 8,000 bytes fill more than a thread's own arena (1 MiB): the
+   * group goes on in a larger buffer, and copies of files read before the move still find them.
+   */
+  @Test
+  void copiesFoundAfterTheArenaOverflowsJoinTheFilesReadBefore() throws Exception {
+    int size = 8000;
+    List<Inode> all = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      all.add(inode(Files.write(dir.resolve("f" + i), random(size, 1000 + i))));
+    }
+    Inode copyOfFirst = inode(Files.write(dir.resolve("c0"), random(size, 1000)));
+    Inode copyOfMiddle = inode(Files.write(dir.resolve("c150"), random(size, 1150)));
+    Inode copyOfLast = inode(Files.write(dir.resolve("c299"), random(size, 1299)));
+    all.add(copyOfMiddle);
+    all.add(copyOfFirst);
+    all.add(copyOfLast);
+    try (Hasher h = new Hasher(1, problems, tally)) {
+      List<List<Inode>> full = h.byContent(h.byPartial(List.of(all)));
+      assertEquals(List.of(List.of(all.get(0), copyOfFirst), List.of(all.get(150), copyOfMiddle),
+          List.of(all.get(299), copyOfLast)), full);
+    }
+    assertEquals(303L * size, tally.bytesRead.get(), "each file read once, in full");
+    assertNull(all.get(0).fullDigest(), "compared byte by byte in memory");
+    assertEquals("", errBytes.toString());
+  }
+
   /** Groups of 360 KB (a thread's own arena) and 1.6 MB (the shared heap budget). */
   @ParameterizedTest
   @CsvSource({"120, 3000, 0", "120, 3000, 1024", "200, 8000, 0"})
