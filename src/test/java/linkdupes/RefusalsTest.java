@@ -329,6 +329,11 @@ class RefusalsTest {
     tree = Trees.mkdirs(mnt.resolve("tree"));
     Layout t = layout(tree.resolve("full/d1"));
     Path empty = Files.createFile(mnt.resolve("empty"));
+    // groups are linked several at once: a second group linked before d1 would free a block,
+    // and d1's link might find room in it. One group here; the rest of the run is d2, linked
+    // after d1 failed.
+    Files.delete(t.b1());
+    Files.delete(t.b2());
 
     fillUp(mnt.resolve("filler"), t.d1().getParent(), empty);
     // the preconditions: no name as long as a temporary one fits beside d1, one fits in ok/
@@ -346,8 +351,7 @@ class RefusalsTest {
     assertErrorNames(o.run(), t.d1(), "No space left on device");
     assertEquals(o.before().get(tree.relativize(t.d1())), o.after().get(tree.relativize(t.d1())));
     o.after().assertOneInode(List.of(tree.relativize(t.k()), tree.relativize(t.d2())));
-    o.after().assertOneInode(List.of(tree.relativize(t.b1()), tree.relativize(t.b2())));
-    assertEquals(2, o.run().linkedNames(), o.run()::toString);
+    assertEquals(1, o.run().linkedNames(), o.run()::toString);
   }
 
   /**
