@@ -14,16 +14,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
+import linkdupes.Workers;
 import linkdupes.group.Grouping;
 import linkdupes.group.Inode;
 import linkdupes.report.Problems;
@@ -178,8 +176,8 @@ public final class Hasher implements AutoCloseable {
   /**
    * Splits files of one size by their bytes, read one after another into an arena: by a CRC-32C
    * of each first, then by comparing the bytes of files whose CRCs are equal. The arena holds
-   * the bytes of the first file of each content found so far. Nothing is allocated per file, so
-   * a million small files make next to no garbage here.
+   * the bytes of the first file of each content found so far. Per file only buffer views are
+   * made, never a copy of its bytes.
    */
   private final class Splitter {
     private final int size;
@@ -319,10 +317,7 @@ public final class Hasher implements AutoCloseable {
     });
   }
 
-  /**
-   * Applies {@code task} to every item on the pool's threads; results in the items' order.
-   * Each thread takes the next item from a shared counter, so no object is made per item.
-   */
+  /** Applies {@code task} to every item on the pool's threads; results in the items' order. */
   private <T, R> List<R> forEach(List<T> items, Function<T, R> task) {
     int n = items.size();
     Object[] results = new Object[n];
@@ -332,26 +327,7 @@ public final class Hasher implements AutoCloseable {
         results[k] = task.apply(items.get(k));
       }
     } else {
-      AtomicInteger next = new AtomicInteger();
-      Runnable worker = () -> {
-        for (int k = next.getAndIncrement(); k < n; k = next.getAndIncrement()) {
-          results[k] = task.apply(items.get(k));
-        }
-      };
-      List<Future<?>> running = new ArrayList<>(workers);
-      for (int w = 0; w < workers; w++) {
-        running.add(pool.submit(worker));
-      }
-      for (Future<?> f : running) {
-        try {
-          f.get();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while reading files", e);
-        } catch (ExecutionException e) {
-          throw new IllegalStateException(e.getCause());
-        }
-      }
+      Workers.forEachIndex(n, workers, pool, () -> k -> results[k] = task.apply(items.get(k)));
     }
     @SuppressWarnings("unchecked")
     List<R> list = (List<R>) Arrays.asList(results);

@@ -9,9 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import linkdupes.Workers;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
@@ -76,45 +75,21 @@ public final class Linker implements AutoCloseable {
       Function<Name, Path> realPath, Problems problems, Tally tally, Runnable afterEach) {
     GroupResult[] results = new GroupResult[groups.size()];
     int n = Math.max(1, Math.min(threads, groups.size()));
-    AtomicInteger next = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Runnable work = () -> {
-      try (Linker linker = new Linker(ops, realPath, problems, tally, Directories.CACHED / n)) {
-        for (int k = next.getAndIncrement(); k < results.length && failure.get() == null;
-            k = next.getAndIncrement()) {
-          results[k] = linker.link(groups.get(k));
-          afterEach.run();
-        }
-      } catch (RuntimeException | Error e) {
-        failure.compareAndSet(null, e);
-      }
-    };
-    Thread[] helpers = new Thread[n - 1];
-    for (int i = 0; i < helpers.length; i++) {
-      helpers[i] = new Thread(work, "linkdupes-link");
-      helpers[i].start();
-    }
-    work.run();
-    boolean interrupted = false;
-    for (Thread t : helpers) {
-      // a rename under way finishes either way; waiting keeps the results whole
-      while (t.isAlive()) {
-        try {
-          t.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    Throwable f = failure.get();
-    if (f instanceof RuntimeException e) {
-      throw e;
-    } else if (f instanceof Error e) {
-      throw e;
-    }
+    Workers.forEachIndex(groups.size(), n, r -> new Thread(r, "linkdupes-link").start(),
+        () -> new Workers.Worker() {
+          final Linker linker = new Linker(ops, realPath, problems, tally, Directories.CACHED / n);
+
+          @Override
+          public void run(int k) {
+            results[k] = linker.link(groups.get(k));
+            afterEach.run();
+          }
+
+          @Override
+          public void close() {
+            linker.close();
+          }
+        });
     return Arrays.asList(results);
   }
 

@@ -218,10 +218,10 @@ class LinkerTest {
   void groupsLinkedOnSeveralThreadsAreAllLinkedAndReportedInTheirOrder() throws Exception {
     List<LinkGroup> groups = groups(60);
     java.util.concurrent.atomic.AtomicInteger after = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     List<GroupResult> results = linkAll(groups, 4, LinkOps.SYSTEM, () -> {
       after.incrementAndGet();
-      threads.add(Thread.currentThread().getName());
+      threads.add(Thread.currentThread());
     });
     assertEquals(60, results.size());
     assertEquals(60, after.get());
