@@ -4,6 +4,8 @@ import java.nio.file.Path;
 
 /** Shows paths on one line: control characters are escaped so a name cannot break the report. */
 public final class Paths {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   private Paths() {}
 
   public static String display(Path path) {
@@ -20,7 +22,7 @@ public final class Paths {
           case '\t' -> b.append("\\t");
           case '\r' -> b.append("\\r");
           case '\\' -> b.append("\\\\");
-          default -> b.append(String.format("\\x%02x", (int) c));
+          default -> b.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xf]);
         }
       } else if (b != null) {
         b.append(c);

@@ -3,7 +3,6 @@ package linkdupes.report;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.nio.file.Path;
 import linkdupes.link.GroupResult;
 
@@ -69,9 +68,8 @@ public final class TextReport {
   private void printGroups(boolean dryRun, List<GroupResult> groups) {
     for (GroupResult g : groups) {
       long size = g.group().size();
-      out.printf(Locale.ROOT, "%s each, %d %s, %s %s%n", size(size),
-          g.linkedCount(), dryRun ? "to link" : "linked",
-          dryRun ? "would free" : "freed", size(g.bytesFreed()));
+      out.println(size(size) + " each, " + g.linkedCount() + (dryRun ? " to link" : " linked")
+          + (dryRun ? ", would free " : ", freed ") + size(g.bytesFreed()));
       Path kept = g.group().kept().firstName().path();
       out.println("  keep " + Paths.display(kept));
       for (GroupResult.Link link : g.linked()) {
@@ -138,7 +136,7 @@ public final class TextReport {
     }
     int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0) + 2;
     for (String[] r : rows) {
-      out.println(String.format(Locale.ROOT, "%-" + width + "s", r[0] + ":") + r[1]);
+      out.println(padRight(r[0] + ":", width) + r[1]);
     }
   }
 
@@ -165,8 +163,8 @@ public final class TextReport {
     for (DirectoryPairs.Shared p : shown) {
       String where = p.pair.within() ? "within " + p.pair.a()
           : p.pair.a() + "  <->  " + p.pair.b();
-      out.println(String.format(Locale.ROOT, "  %" + sizeWidth + "s  %-" + countWidth + "s  %s",
-          size(p.bytes), count(p.files, "file"), where));
+      out.println("  " + padLeft(size(p.bytes), sizeWidth) + "  "
+          + padRight(count(p.files, "file"), countWidth) + "  " + where);
     }
     if (shown.size() < all.size()) {
       out.println("  ... and " + (all.size() - shown.size()) + " more (-v lists all "
@@ -186,7 +184,21 @@ public final class TextReport {
   }
 
   private static String seconds(Summary s) {
-    return String.format(Locale.ROOT, "%.1f s", s.elapsed().toMillis() / 1000.0);
+    return seconds(s.elapsed().toMillis());
+  }
+
+  /** Seconds with one decimal, rounded half up as %.1f would. */
+  static String seconds(long millis) {
+    return Sizes.tenths((millis + 50) / 100) + " s";
+  }
+
+  // padding by hand: the formatter's first use costs a fresh JVM ~20-45 ms (locale data)
+  private static String padRight(String s, int width) {
+    return s.length() >= width ? s : s + " ".repeat(width - s.length());
+  }
+
+  private static String padLeft(String s, int width) {
+    return s.length() >= width ? s : " ".repeat(width - s.length()) + s;
   }
 
   private static String[] row(String label, String value) {

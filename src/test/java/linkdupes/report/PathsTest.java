@@ -15,6 +15,7 @@ class PathsTest {
   @Test
   void escapesControlCharactersSoANameStaysOnOneLine() {
     assertEquals("a/new\\nline\\t\\x01", Paths.display(Path.of("a/new\nline\t\u0001")));
+    assertEquals("esc\\x1b del\\x7f", Paths.display(Path.of("esc\u001b del\u007f")));
   }
 
   @Test

@@ -42,5 +42,9 @@ class SizesTest {
     assertEquals("1.0 KiB", Sizes.human(1024));
     assertEquals("687.6 MiB", Sizes.human(720961015));
     assertEquals("1.4 GiB", Sizes.human(1514669221));
+    assertEquals("1.3 KiB", Sizes.human(1280)); // 1.25, half up
+    assertEquals("1.2 KiB", Sizes.human(1279));
+    assertEquals("1024.0 KiB", Sizes.human(1048575)); // as the formatter rounds it
+    assertEquals("8.0 EiB", Sizes.human(Long.MAX_VALUE));
   }
 }
