@@ -215,6 +215,22 @@ class DirectoryPairsTest {
   }
 
   @Test
+  void filesNamedWithoutADirectoryAreInTheWorkingDirectory() {
+    byte[] photo = random(21, 30_000);
+    write(tree.resolve("a.jpg"), photo);
+    write(tree.resolve("b.jpg"), photo);
+    write(tree.resolve("c.jpg"), photo);
+
+    // as the jar runs: its manifest opens the JDK's path internals, which the table uses
+    CommandRun run = Subprocess.of(Subprocess.linkdupesCommand(Subprocess.testClassPath(),
+        List.of("--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED"), "-n", "a.jpg", "b.jpg",
+        "c.jpg")).in(tree).run();
+
+    run.assertCleanSuccess();
+    assertEquals(List.of("  58.6 KiB  2 files  within ."), pairLines(run), run::toString);
+  }
+
+  @Test
   void quietPrintsNothingOfIt() {
     photos();
 

@@ -32,6 +32,11 @@ public final class Name {
     return path != null ? path : table.path(row);
   }
 
+  /** {@code path().getParent()}, without building the path for a name of the walk's table. */
+  public Path parent() {
+    return path != null ? path.getParent() : table.parent(row);
+  }
+
   public int root() {
     return root;
   }

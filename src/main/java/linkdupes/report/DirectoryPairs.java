@@ -79,10 +79,17 @@ final class DirectoryPairs {
   }
 
   void addAll(List<GroupResult> groups) {
+    Path kept = null;
+    String keptDir = null;
     for (GroupResult g : groups) {
       long size = g.group().size();
       for (GroupResult.Link link : g.linked()) {
-        Pair p = Pair.of(directory(link.kept()), directory(link.name().path()));
+        if (link.kept() != kept) { // one kept file for most groups: its directory looked up once
+          kept = link.kept();
+          keptDir = directory(kept.getParent());
+        }
+        // the name's directory as the walk holds it: no path is built per name
+        Pair p = Pair.of(keptDir, directory(link.name().parent()));
         Shared s = pairs.computeIfAbsent(p, Shared::new);
         s.bytes += size;
         s.files++;
@@ -97,8 +104,8 @@ final class DirectoryPairs {
     return list;
   }
 
-  private String directory(Path file) {
-    Path dir = file.getParent();
+  private String directory(Path parent) {
+    Path dir = parent;
     if (dir == null) {
       dir = Path.of(".");
     }

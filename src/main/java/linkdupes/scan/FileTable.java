@@ -224,6 +224,15 @@ public final class FileTable {
     return PathBytes.resolve(d, name);
   }
 
+  /**
+   * The directory of the row's file as the walk met it, without building the file's path;
+   * null for a root that is a file named without a directory, as {@code path(row).getParent()}.
+   */
+  public Path parent(int row) {
+    Path d = dirs.get(dir[row >>> SHIFT][row & MASK]);
+    return EMPTY.equals(d) ? null : d;
+  }
+
   public int root(int row) {
     return meta(row).root();
   }
