@@ -100,6 +100,35 @@ class GroupingTest {
   }
 
   @Test
+  void aLargeGroupOfManyInodesKeepsEachInodesNames() {
+    // 3,000 files of 1,200 inodes numbered 65,536 apart on two devices (long runs of equal low
+    // bits), then of 1,000 inodes with one number on 1,000 devices (random, so some share a
+    // slot): the index probes past other inodes, and past inodes that differ only in device
+    checkLargeGroup(i -> (i / 7) % 2 + 1, i -> (long) (i % 600) << 16, 1200);
+    long[] devices = new java.util.Random(42).longs(1000, 1, Long.MAX_VALUE).toArray();
+    checkLargeGroup(i -> devices[i % 1000], i -> 7L, 1000);
+  }
+
+  private void checkLargeGroup(java.util.function.IntToLongFunction dev,
+      java.util.function.IntToLongFunction ino, int inodes) {
+    FileTable table = new FileTable();
+    java.util.Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 3000; i++) {
+      long d = dev.applyAsLong(i);
+      long n = ino.applyAsLong(i);
+      table.add(Path.of("f" + i), 0, new FileStat(d, n, 10, 0, 0, 0100644, 0, 0, 1));
+      expected.computeIfAbsent(d + ":" + n, k -> new java.util.ArrayList<>()).add("f" + i);
+    }
+    List<List<Inode>> groups =
+        Grouping.byInode(table, Grouping.bySize(table), false, problems, new Tally());
+    assertEquals(1, groups.size());
+    assertEquals(inodes, expected.size());
+    assertEquals(inodes, groups.get(0).size(), "inodes found"); // a short message first
+    assertEquals(List.copyOf(expected.values()), groups.get(0).stream()
+        .map(n -> n.names().stream().map(x -> x.path().toString()).toList()).toList());
+  }
+
+  @Test
   void aGroupOfOneInodeIsNotWorthWork() throws Exception {
     Path a = Files.writeString(dir.resolve("a"), "same");
     Path b = Files.createLink(dir.resolve("b"), a);
