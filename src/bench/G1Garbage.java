@@ -22,7 +22,7 @@ public final class G1Garbage {
       kept[i] = new byte[4096];
     }
     long sum = 0;
-    Object last = null;
+    byte[] last = null;
     // each array takes 64 bytes of heap with its header
     for (long made = 0, i = 0; made < garbage; made += 64, i++) {
       byte[] b = new byte[48];
@@ -32,6 +32,6 @@ public final class G1Garbage {
         last = b; // one in a million lives a little longer, so the loop is not optimized away
       }
     }
-    System.out.println(sum + " " + kept.length + (last == null ? "" : ""));
+    System.out.println(sum + " " + kept.length + " " + (last == null ? 0 : last[0]));
   }
 }

@@ -53,5 +53,4 @@ public final class TemporaryNames {
     byte[] b = name.getBytes(StandardCharsets.UTF_8);
     return isTemporary(b, 0, b.length);
   }
-
 }
