@@ -2,7 +2,7 @@ package linkdupes;
 
 import java.io.PrintStream;
 import linkdupes.cli.Cli;
-import linkdupes.link.LinkOps;
+import linkdupes.fs.LinkOps;
 
 /** Entry point: everything happens in {@link #run}, which tests call in process. */
 public final class Main {

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import linkdupes.cli.Cli;
-import linkdupes.link.LinkOps;
+import linkdupes.fs.LinkOps;
 
 /** One in-process run of the command: its exit code and what it printed. */
 record CommandRun(int exitCode, String out, String err) {

@@ -13,7 +13,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
-import linkdupes.link.LinkOps;
+import linkdupes.fs.LinkOps;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

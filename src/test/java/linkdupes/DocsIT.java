@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import linkdupes.cli.Cli;
 import linkdupes.cli.ExitCode;
-import linkdupes.link.LinkOps;
+import linkdupes.fs.LinkOps;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;

@@ -1,13 +1,14 @@
 package linkdupes;
 
 import java.io.IOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.util.concurrent.atomic.AtomicInteger;
-import linkdupes.link.LinkOps;
+import linkdupes.fs.Errno;
+import linkdupes.fs.ErrnoException;
+import linkdupes.fs.LinkOps;
 
 /**
  * The real link operations ({@link LinkOps#SYSTEM}), for a test to override one at a time:
@@ -51,7 +52,8 @@ public class FakeOps implements LinkOps {
     return withCreateLink((link, existing) -> {
       int nlink = (Integer) Files.getAttribute(existing, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
       if (nlink >= max) {
-        throw new FileSystemException(link.toString(), existing.toString(), "Too many links");
+        throw new ErrnoException(Errno.EMLINK, link.toString(), existing.toString(),
+            "Too many links");
       }
       Files.createLink(link, existing);
     });

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import linkdupes.report.Problems;
-import linkdupes.scan.FileStat;
+import linkdupes.base.Problems;
+import linkdupes.fs.FileStat;
 import org.sqlite.SQLiteConfig;
 
 /**

@@ -2,7 +2,7 @@ package linkdupes.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import linkdupes.link.LinkOps;
+import linkdupes.fs.LinkOps;
 import picocli.CommandLine;
 
 /** Wires picocli in one place: streams, error handlers and exit codes. */

@@ -11,13 +11,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import linkdupes.Deduplicator;
 import linkdupes.cache.RunLock;
-import linkdupes.link.LinkOps;
+import linkdupes.fs.LinkOps;
 import linkdupes.report.CsvReport;
 import linkdupes.report.Format;
 import linkdupes.report.JsonReport;
-import linkdupes.report.Problems;
-import linkdupes.report.Progress;
-import linkdupes.report.Sizes;
+import linkdupes.base.Problems;
+import linkdupes.base.Progress;
+import linkdupes.report.ProgressDisplay;
+import linkdupes.base.Sizes;
 import linkdupes.report.TextReport;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.ITypeConverter;
@@ -301,7 +302,7 @@ public final class LinkdupesCommand implements Callable<Integer> {
     try {
       Boolean shown = progress != null ? progress
           : options.quiet() || format != Format.TEXT ? Boolean.FALSE : null;
-      try (Progress shownProgress = Progress.on(err, shown)) {
+      try (Progress shownProgress = ProgressDisplay.on(err, shown)) {
         // closed here too, so that no display outlives a run that ends early
         result = new Deduplicator(options, ops, problems, shownProgress).run();
       }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import linkdupes.report.Problems;
-import linkdupes.report.Tally;
-import linkdupes.scan.FileStat;
+import linkdupes.base.Problems;
+import linkdupes.base.Tally;
+import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
 
 /**

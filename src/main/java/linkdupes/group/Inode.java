@@ -3,7 +3,7 @@ package linkdupes.group;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
-import linkdupes.scan.FileStat;
+import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
 
 /**

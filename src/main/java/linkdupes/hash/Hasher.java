@@ -21,11 +21,11 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
-import linkdupes.Workers;
+import linkdupes.base.Workers;
 import linkdupes.group.Grouping;
 import linkdupes.group.Inode;
-import linkdupes.report.Problems;
-import linkdupes.report.Tally;
+import linkdupes.base.Problems;
+import linkdupes.base.Tally;
 import org.apache.commons.codec.digest.DigestUtils;
 
 /**

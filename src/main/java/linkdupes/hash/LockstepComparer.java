@@ -6,8 +6,8 @@ import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import linkdupes.group.Inode;
-import linkdupes.report.Problems;
-import linkdupes.report.Tally;
+import linkdupes.base.Problems;
+import linkdupes.base.Tally;
 
 /**
  * Splits a group of same-size files by their bytes, reading all of them side by side one chunk

@@ -3,9 +3,9 @@ package linkdupes.hash;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import linkdupes.report.Paths;
-import linkdupes.report.Problems;
-import linkdupes.report.Tally;
+import linkdupes.base.Paths;
+import linkdupes.base.Problems;
+import linkdupes.base.Tally;
 
 /** What a failed read means: a file gone or resized is skipped as changed, else it is an error. */
 final class ReadFailure {

@@ -2,12 +2,15 @@ package linkdupes.link;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import linkdupes.fs.Failure;
 
 /**
  * Opens directories by their real path one component at a time from {@code /}, refusing every
@@ -45,8 +48,7 @@ final class Directories implements AutoCloseable {
     Path parent = realPath.getParent();
     SecureDirectoryStream<Path> stream = parent == null
         ? secure(Files.newDirectoryStream(realPath))
-        : open(parent).stream().newDirectoryStream(realPath.getFileName(),
-            LinkOption.NOFOLLOW_LINKS);
+        : openIn(open(parent), realPath);
     d = new Directory(realPath, stream);
     open.put(realPath, d);
     if (open.size() > cached) {
@@ -55,6 +57,26 @@ final class Directories implements AutoCloseable {
       eldest.getValue().close();
     }
     return d;
+  }
+
+  /**
+   * The directory {@code realPath} opened from its parent without following a symlink. The JDK
+   * reports the refusal of a symlink there (ELOOP) in words only: the entry itself then tells
+   * whether it is no longer a directory.
+   */
+  private static SecureDirectoryStream<Path> openIn(Directory parent, Path realPath)
+      throws IOException {
+    Path name = realPath.getFileName();
+    try {
+      return parent.stream().newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+    } catch (FileSystemException e) {
+      if (Failure.of(e) == Failure.OTHER && !parent.attributes(name).isDirectory()) {
+        NotDirectoryException now = new NotDirectoryException(realPath.toString());
+        now.initCause(e);
+        throw now;
+      }
+      throw e;
+    }
   }
 
   private static SecureDirectoryStream<Path> secure(DirectoryStream<Path> s) throws IOException {

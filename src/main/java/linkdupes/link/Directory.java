@@ -2,7 +2,6 @@ package linkdupes.link;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
@@ -10,7 +9,7 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
-import linkdupes.scan.FileStat;
+import linkdupes.fs.FileStat;
 
 /**
  * An open directory reached from {@code /} without following any symlink. Names inside it are
@@ -43,7 +42,7 @@ final class Directory implements Closeable {
   /** True when the name is a regular file and the very inode, size and time described. */
   boolean holds(Path name, FileStat expected) throws IOException {
     PosixFileAttributes a = attributes(name);
-    return a.isRegularFile() && sameInode(a.fileKey(), expected) && a.size() == expected.size()
+    return a.isRegularFile() && FileStat.sameInode(a, expected) && a.size() == expected.size()
         && FileStat.nanos(a.lastModifiedTime()) == expected.mtimeNanos();
   }
 
@@ -51,14 +50,7 @@ final class Directory implements Closeable {
   boolean isReachedBy(Path dirPath) throws IOException {
     BasicFileAttributes self = stream.getFileAttributeView(BasicFileAttributeView.class)
         .readAttributes();
-    BasicFileAttributes there = Files.readAttributes(dirPath, BasicFileAttributes.class);
-    return self.fileKey() != null && self.fileKey().equals(there.fileKey());
-  }
-
-  /** Compares a file key, which prints as {@code (dev=HEX,ino=DEC)} on Unix, with a stat. */
-  static boolean sameInode(Object fileKey, FileStat s) {
-    return fileKey != null
-        && fileKey.toString().equals("(dev=" + Long.toHexString(s.dev()) + ",ino=" + s.ino() + ")");
+    return FileStat.sameInode(self, FileStat.following(dirPath));
   }
 
   @Override

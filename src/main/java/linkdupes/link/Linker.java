@@ -1,23 +1,24 @@
 package linkdupes.link;
 
+import linkdupes.base.TemporaryNames;
+import linkdupes.fs.LinkOps;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-import linkdupes.Workers;
+import linkdupes.base.Workers;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
-import linkdupes.report.Paths;
-import linkdupes.report.Problems;
-import linkdupes.report.Tally;
-import linkdupes.scan.FileStat;
+import linkdupes.base.Paths;
+import linkdupes.base.Problems;
+import linkdupes.base.Tally;
+import linkdupes.fs.Failure;
+import linkdupes.fs.FileStat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,10 +188,11 @@ public final class Linker implements AutoCloseable {
 
   /** The temporary link could not be made: a link limit, the whole group, or this name. */
   private Result refused(Path path, Target target, IOException e) {
-    if (ops.isTooManyLinks(e)) {
+    Failure failure = Failure.of(e);
+    if (failure == Failure.TOO_MANY_LINKS) {
       return Result.TOO_MANY_LINKS;
     }
-    if (ops.failsForWholeGroup(e) && refusesLinks(target)) {
+    if (failure == Failure.LINKS_REFUSED && refusesLinks(target)) {
       problems.error("cannot link " + Paths.display(path) + " to "
           + Paths.display(target.path()) + ": " + Problems.reason(e)
           + " (the rest of this group is left as it was)");
@@ -250,7 +252,7 @@ public final class Linker implements AutoCloseable {
     try {
       probe = createTemporaryLink(target.path(), target.path());
     } catch (IOException e) {
-      return ops.failsForWholeGroup(e);
+      return Failure.of(e) == Failure.LINKS_REFUSED;
     }
     removeStray(probe, target.stat());
     return false;
@@ -263,7 +265,7 @@ public final class Linker implements AutoCloseable {
   private void removeStray(Path temp, FileStat kept) {
     try {
       Directory dir = directories.open(temp.toAbsolutePath().getParent().toRealPath());
-      if (Directory.sameInode(dir.attributes(temp.getFileName()).fileKey(), kept)) {
+      if (FileStat.sameInode(dir.attributes(temp.getFileName()), kept)) {
         ops.delete(dir.stream(), temp.getFileName());
         return;
       }
@@ -276,10 +278,7 @@ public final class Linker implements AutoCloseable {
 
   /** A name or its directory could not be looked up: gone or swapped is a change, else an error. */
   private Result failedToLookUp(Path path, IOException e) {
-    String reason = e instanceof FileSystemException f ? String.valueOf(f.getReason()) : "";
-    if (e instanceof NoSuchFileException || e instanceof NotDirectoryException
-        || reason.startsWith("Too many levels of symbolic links")
-        || reason.equals("Not a directory")) {
+    if (Failure.of(e) == Failure.GONE) {
       changed(path);
       return Result.SKIPPED;
     }
@@ -354,7 +353,7 @@ public final class Linker implements AutoCloseable {
         return false;
       }
       Directory dir = directories.open(realPath.apply(name).getParent());
-      if (!Directory.sameInode(dir.attributes(path.getFileName()).fileKey(), st)) {
+      if (!FileStat.sameInode(dir.attributes(path.getFileName()), st)) {
         changed(path);
         return false;
       }

@@ -1,6 +1,6 @@
 package linkdupes.plan;
 
-import linkdupes.scan.FileStat;
+import linkdupes.fs.FileStat;
 
 /**
  * Which metadata must be equal before two files may become one inode (linking makes them share

@@ -1,5 +1,6 @@
 package linkdupes.report;
 
+import linkdupes.base.Paths;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;

@@ -1,5 +1,6 @@
 package linkdupes.report;
 
+import linkdupes.base.Paths;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

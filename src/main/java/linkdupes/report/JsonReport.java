@@ -1,5 +1,6 @@
 package linkdupes.report;
 
+import linkdupes.base.Paths;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,5 +1,7 @@
 package linkdupes.report;
 
+import linkdupes.base.Sizes;
+import linkdupes.base.Paths;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

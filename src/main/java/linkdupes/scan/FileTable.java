@@ -1,5 +1,7 @@
 package linkdupes.scan;
 
+import linkdupes.fs.FileStat;
+import linkdupes.fs.PathBytes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package linkdupes.scan;
 
+import linkdupes.fs.FileStat;
+import linkdupes.fs.PathBytes;
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
@@ -14,10 +16,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import linkdupes.scan.ScanResult.Root;
-import linkdupes.link.TemporaryNames;
-import linkdupes.report.Paths;
-import linkdupes.report.Problems;
-import linkdupes.report.Progress;
+import linkdupes.base.TemporaryNames;
+import linkdupes.base.Paths;
+import linkdupes.base.Problems;
+import linkdupes.base.Progress;
 
 /**
  * Walks the roots with {@link Files#walkFileTree} and collects the regular files that may have
@@ -167,7 +169,7 @@ public final class TreeWalker {
       progress.walked(regular, bytes);
       if (size >= settings.minSize() && size <= settings.maxSize()
           && (relative == null || filter.included(relative))) {
-        FileStat st = UnixAttributes.from(attrs);
+        FileStat st = FileStat.of(attrs);
         if (st == null) {
           try {
             st = FileStat.of(file);

@@ -2,7 +2,7 @@ package linkdupes.group;
 
 import java.nio.file.Path;
 import java.util.List;
-import linkdupes.scan.FileStat;
+import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
 
 /** Inodes made for tests: each name a row of a table of its own, all with the given stat. */

@@ -13,7 +13,7 @@ import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.group.TestInodes;
 import linkdupes.plan.LinkGroup;
-import linkdupes.scan.FileStat;
+import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package linkdupes.link;
 
+import linkdupes.fs.LinkOps;
+import linkdupes.base.TemporaryNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,9 +23,9 @@ import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.group.TestInodes;
 import linkdupes.plan.LinkGroup;
-import linkdupes.report.Problems;
-import linkdupes.report.Tally;
-import linkdupes.scan.FileStat;
+import linkdupes.base.Problems;
+import linkdupes.base.Tally;
+import linkdupes.fs.FileStat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

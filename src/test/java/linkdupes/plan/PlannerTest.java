@@ -10,7 +10,7 @@ import java.util.List;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.group.TestInodes;
-import linkdupes.scan.FileStat;
+import linkdupes.fs.FileStat;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {

@@ -1,5 +1,6 @@
 package linkdupes.report;
 
+import linkdupes.base.Sizes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

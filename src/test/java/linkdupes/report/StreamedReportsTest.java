@@ -17,7 +17,7 @@ import linkdupes.group.Name;
 import linkdupes.group.TestInodes;
 import linkdupes.link.GroupResult;
 import linkdupes.plan.LinkGroup;
-import linkdupes.scan.FileStat;
+import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
 import org.junit.jupiter.api.Test;
 

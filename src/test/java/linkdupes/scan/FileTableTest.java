@@ -1,5 +1,7 @@
 package linkdupes.scan;
 
+import linkdupes.fs.PathBytes;
+import linkdupes.fs.FileStat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package linkdupes;
+package linkdupes.base;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;

@@ -1,15 +1,15 @@
-package linkdupes.link;
+package linkdupes.fs;
 
 import java.io.IOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.util.Set;
 
 /**
  * The file system calls that change anything, behind one interface so tests can inject
- * failures (a low link limit, a full disk, a refusal, a tree changing under the run).
+ * failures (a low link limit, a full disk, a refusal, a tree changing under the run). A
+ * failure keeps the system's error number where the JDK lets us have it ({@link Failure#of}
+ * tells what it means).
  */
 public interface LinkOps {
 
@@ -22,26 +22,15 @@ public interface LinkOps {
   /** Removes the name {@code name} from {@code dir}. */
   void delete(SecureDirectoryStream<Path> dir, Path name) throws IOException;
 
-  /** True when a failed {@link #createLink} means the file has too many links (EMLINK). */
-  default boolean isTooManyLinks(IOException e) {
-    return e instanceof FileSystemException fse && "Too many links".equals(fse.getReason());
-  }
-
-  /**
-   * True when a failed {@link #createLink} will fail the same way for every name of the group:
-   * the file system has no hard links, is read-only, or the kept file refuses links.
-   */
-  default boolean failsForWholeGroup(IOException e) {
-    return e instanceof FileSystemException fse && fse.getReason() != null
-        && Set.of("Operation not permitted", "Operation not supported", "Read-only file system",
-            "Invalid cross-device link").contains(fse.getReason());
-  }
-
   /** The real calls: link(2), renameat(2), unlinkat(2). */
   LinkOps SYSTEM = new LinkOps() {
     @Override
     public void createLink(Path link, Path existing) throws IOException {
-      Files.createLink(link, existing);
+      if (Jdk.callsAvailable(link, existing)) {
+        Jdk.link(existing, link); // an error keeps its number
+      } else {
+        Files.createLink(link, existing);
+      }
     }
 
     @Override

@@ -1,4 +1,4 @@
-package linkdupes.link;
+package linkdupes.base;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -17,7 +17,7 @@ public final class TemporaryNames {
   private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
 
   /** A fresh name; it is created exclusively, so a name that exists is never reused. */
-  String next() {
+  public String next() {
     StringBuilder b = new StringBuilder(PREFIX.length() + RANDOM_CHARS).append(PREFIX);
     for (int i = 0; i < RANDOM_CHARS; i++) {
       b.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));

@@ -1,4 +1,4 @@
-package linkdupes.scan;
+package linkdupes.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,24 +10,36 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class UnixAttributesTest {
+class FileStatTest {
   @TempDir Path dir;
 
   @Test
   void readsTheSameStatTheFileSystemGivesWithoutAnotherCall() throws Exception {
-    assertTrue(UnixAttributes.available(), "the tests open java.base/sun.nio.fs as the jar does");
+    assertTrue(Jdk.statsAvailable(), "the tests open java.base/sun.nio.fs as the jar does");
     Path a = Files.writeString(dir.resolve("a"), "some bytes");
     Files.createLink(dir.resolve("b"), a);
     Files.setPosixFilePermissions(a, PosixFilePermissions.fromString("rwxr-x---"));
     Files.setLastModifiedTime(a, FileTime.fromMillis(1_234_567_890_123L));
     BasicFileAttributes attrs =
         Files.readAttributes(a, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    assertEquals(FileStat.of(a), UnixAttributes.from(attrs));
-    assertEquals(2, UnixAttributes.from(attrs).nlink());
-    assertEquals(0750, UnixAttributes.from(attrs).permissions());
+    assertEquals(publicStat(a), FileStat.of(attrs));
+    assertEquals(publicStat(a), FileStat.of(a));
+    assertEquals(2, FileStat.of(attrs).nlink());
+    assertEquals(0750, FileStat.of(attrs).permissions());
+  }
+
+  /** The stat as the JDK's public API reads it, field by field. */
+  private static FileStat publicStat(Path p) throws java.io.IOException {
+    Map<String, Object> a = Files.readAttributes(p,
+        "unix:dev,ino,size,lastModifiedTime,ctime,mode,uid,gid,nlink", LinkOption.NOFOLLOW_LINKS);
+    return new FileStat((Long) a.get("dev"), (Long) a.get("ino"), (Long) a.get("size"),
+        FileStat.nanos((FileTime) a.get("lastModifiedTime")),
+        FileStat.nanos((FileTime) a.get("ctime")), (Integer) a.get("mode"),
+        (Integer) a.get("uid"), (Integer) a.get("gid"), (Integer) a.get("nlink"));
   }
 
   @Test
@@ -45,6 +57,6 @@ class UnixAttributesTest {
       public long size() { return 1; }
       public Object fileKey() { return null; }
     };
-    assertNull(UnixAttributes.from(other));
+    assertNull(FileStat.of(other));
   }
 }

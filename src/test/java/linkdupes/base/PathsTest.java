@@ -1,4 +1,4 @@
-package linkdupes.report;
+package linkdupes.base;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

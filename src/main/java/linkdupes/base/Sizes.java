@@ -1,4 +1,4 @@
-package linkdupes.report;
+package linkdupes.base;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package linkdupes.report;
+package linkdupes.base;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,5 +1,7 @@
 package linkdupes.report;
 
+import linkdupes.base.Progress;
+import linkdupes.base.Sizes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -16,26 +18,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * of the bytes that may need reading (with rate and time left), then groups linked. Drawn on
  * stderr by its own thread a few times a second; the run's stages only set counters.
  */
-public class Progress implements AutoCloseable {
-  /** No display: every call does nothing. */
-  public static final Progress NONE = new Progress();
-
-  private Progress() {}
-
-  /** Files and bytes found by the walk so far. */
-  public void walked(long files, long bytes) {}
-
-  /** The walk is done; reading begins: {@code read} counts up to {@code toRead} bytes at most. */
-  public void reading(long toRead, AtomicLong read) {}
-
-  /** Reading is done; linking begins, {@code groups} groups. */
-  public void linking(long groups) {}
-
-  /** One more group linked. */
-  public void linkedGroup() {}
-
-  @Override
-  public void close() {}
+public final class ProgressDisplay {
+  private ProgressDisplay() {}
 
   /**
    * A display on {@code err} when it is wanted: {@code forced} true or false from
@@ -43,7 +27,7 @@ public class Progress implements AutoCloseable {
    */
   public static Progress on(PrintStream err, Boolean forced) {
     boolean show = forced != null ? forced : stderrIsTerminal();
-    return show ? new Shown(err) : NONE;
+    return show ? new Shown(err) : Progress.NONE;
   }
 
   /** True when file descriptor 2 is a terminal (Linux: /proc names the device). */
@@ -60,7 +44,7 @@ public class Progress implements AutoCloseable {
    * The display. Its own thread makes and draws the bars, so that loading the terminal library
    * and measuring the terminal happen beside the run's work, not before it.
    */
-  private static final class Shown extends Progress {
+  private static final class Shown implements Progress {
     private final PrintStream err;
     private final Thread painter;
     private final AtomicLong linked = new AtomicLong();

@@ -1,4 +1,4 @@
-package linkdupes.report;
+package linkdupes.base;
 
 import java.util.concurrent.atomic.AtomicLong;
 

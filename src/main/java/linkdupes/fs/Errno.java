@@ -1,0 +1,21 @@
+package linkdupes.fs;
+
+/**
+ * The error numbers linkdupes gives a meaning to: Linux's, which are the same on x86-64, arm64
+ * and the other architectures of the kernel's generic table. A failure is recognised by its
+ * number, never by its message: the C library translates messages into the user's language.
+ */
+public final class Errno {
+  public static final int EPERM = 1;
+  public static final int ENOENT = 2;
+  public static final int EACCES = 13;
+  public static final int EEXIST = 17;
+  public static final int EXDEV = 18;
+  public static final int ENOTDIR = 20;
+  public static final int EROFS = 30;
+  public static final int EMLINK = 31;
+  public static final int ELOOP = 40;
+  public static final int EOPNOTSUPP = 95;
+
+  private Errno() {}
+}
