@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import linkdupes.base.InodeIndex;
 import linkdupes.base.Problems;
 import linkdupes.base.Tally;
 import linkdupes.fs.FileStat;
@@ -50,46 +51,6 @@ public final class Grouping {
     return groups;
   }
 
-  /**
-   * The inodes of a large group found by (device, inode) in an open-addressed table of their
-   * indices: no object per row, where a map made a key and an entry for each (about 120 MB of
-   * garbage over 1.4 million files).
-   */
-  private static final class InodeIndex {
-    private final List<Inode> inodes;
-    /** Index into {@link #inodes} plus one; 0 is a free slot. */
-    private final int[] slots;
-    private final int mask;
-    private int free;
-
-    InodeIndex(List<Inode> inodes, int rows) {
-      this.inodes = inodes;
-      int capacity = Integer.highestOneBit(Math.max(2, Math.min(rows, 1 << 29)) * 2 - 1) << 1;
-      this.slots = new int[capacity];
-      this.mask = capacity - 1;
-    }
-
-    /** The inode known by (dev, ino), or null; a later {@link #add} goes where it would be. */
-    Inode find(long dev, long ino) {
-      long h = (ino ^ dev * 0x9E3779B97F4A7C15L) * 0xC2B2AE3D27D4EB4FL;
-      int slot = (int) (h >>> 32) & mask;
-      while (slots[slot] != 0) {
-        Inode known = inodes.get(slots[slot] - 1);
-        if (known.ino() == ino && known.dev() == dev) {
-          return known;
-        }
-        slot = (slot + 1) & mask;
-      }
-      free = slot;
-      return null;
-    }
-
-    /** Records the inode last added to the list, after {@link #find} did not find it. */
-    void add() {
-      slots[free] = inodes.size();
-    }
-  }
-
   /** Groups up to this many rows find a row's inode by a search, not through a map. */
   private static final int SEARCHED = 16;
 
@@ -106,7 +67,9 @@ public final class Grouping {
       sizeGroups.set(g, null);
       // inodes in the order their first name was found
       List<Inode> inodes = new ArrayList<>();
-      InodeIndex index = group.length > SEARCHED ? new InodeIndex(inodes, group.length) : null;
+      // a large group finds a row's inode through an index of ints, no object per row, where
+      // a map made a key and an entry for each (about 120 MB of garbage over 1.4 million files)
+      InodeIndex index = group.length > SEARCHED ? new InodeIndex(group.length) : null;
       Set<Path> seen = canonical ? new HashSet<>() : null;
       for (int row : group) {
         if (canonical) {
@@ -119,7 +82,9 @@ public final class Grouping {
         long ino = table.ino(row);
         Inode inode = null;
         if (index != null) {
-          inode = index.find(dev, ino);
+          int known = index.size();
+          int i = index.add(dev, ino); // in the order of the list below
+          inode = i < known ? inodes.get(i) : null;
         } else {
           for (Inode known : inodes) {
             if (known.ino() == ino && known.dev() == dev) {
@@ -131,9 +96,6 @@ public final class Grouping {
         if (inode == null) {
           inode = new Inode(table, row);
           inodes.add(inode);
-          if (index != null) {
-            index.add();
-          }
         } else {
           inode.addRow(row);
         }
