@@ -15,13 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random trees (sizes including 0, random duplicate structure, pre-existing links, permission
@@ -62,38 +56,20 @@ class RandomTreePropertiesTest {
     }
   }
 
-  @Provide
-  Arbitrary<List<Entry>> trees() {
-    Arbitrary<Entry> entry = Combinators.combine(
-        Arbitraries.integers().between(0, 3),
-        Arbitraries.integers().between(0, 5),
-        weighted(6, 1, 1),
-        weighted(5, 1),
-        weighted(3, 1),
-        Arbitraries.frequency(
-            net.jqwik.api.Tuple.of(8, Entry.FILE),
-            net.jqwik.api.Tuple.of(2, Entry.HARD_LINK),
-            net.jqwik.api.Tuple.of(1, Entry.SYMLINK)),
-        Arbitraries.integers().between(0, 1000))
-        .as(Entry::new);
-    return entry.list().ofMinSize(4).ofMaxSize(30);
+  /** 4 to 30 entries; the weights make most files share metadata, and some differ. */
+  private static List<Entry> trees(Tries.Gen g) {
+    return g.list(4, 30, () -> new Entry(
+        g.uniform(0, 3),
+        g.uniform(0, 5),
+        g.weighted(6, 1, 1),
+        g.weighted(5, 1),
+        g.weighted(3, 1),
+        g.weighted(8, 2, 1), // Entry.FILE, HARD_LINK, SYMLINK
+        g.uniform(0, 1000)));
   }
 
-  /** 0, 1, 2, ... with the given weights: most files share metadata, some differ. */
-  private static Arbitrary<Integer> weighted(int... weights) {
-    List<net.jqwik.api.Tuple.Tuple2<Integer, Integer>> f = new ArrayList<>();
-    for (int i = 0; i < weights.length; i++) {
-      f.add(net.jqwik.api.Tuple.of(weights[i], i));
-    }
-    return Arbitraries.frequency(f);
-  }
-
-  @Provide
-  Arbitrary<Flags> flags() {
-    return Combinators.combine(
-        Arbitraries.of(true, false), Arbitraries.of(true, false), Arbitraries.of(true, false),
-        Arbitraries.of(true, false), Arbitraries.of(0, 1, 2, 5000))
-        .as(Flags::new);
+  private static Flags flags(Tries.Gen g) {
+    return new Flags(g.bool(), g.bool(), g.bool(), g.bool(), g.oneOf(0, 1, 2, 5000));
   }
 
   /** Sizes of the six contents; content 0 is empty and content 5 is a near twin of 4. */
@@ -110,10 +86,14 @@ class RandomTreePropertiesTest {
   /** What a file's name must share with another to be merged under the flags. */
   private record Key(int content, int mode, int owner, int time) {}
 
-  @Property
-  void everyNameKeepsItsBytesAndEveryEligibleGroupBecomesOneInode(
-      @ForAll("trees") List<Entry> entries, @ForAll("flags") Flags flags,
-      @ForAll long seed) throws IOException {
+  @Test
+  void everyNameKeepsItsBytesAndEveryEligibleGroupBecomesOneInode() {
+    Tries.run(g -> everyNameKeepsItsBytesAndEveryEligibleGroupBecomesOneInode(
+        trees(g), flags(g), g.anyLong()));
+  }
+
+  private static void everyNameKeepsItsBytesAndEveryEligibleGroupBecomesOneInode(
+      List<Entry> entries, Flags flags, long seed) throws IOException {
     Path root = Files.createTempDirectory("linkdupes-prop");
     try {
       Map<Path, Key> keys = build(root, entries, seed);
@@ -150,7 +130,6 @@ class RandomTreePropertiesTest {
             "different contents or policy keys were merged: " + e.getKey() + "\n" + run);
       }
 
-      Statistics.label("names linked").collect(Math.min(run.linkedNames(), 5));
       CommandRun again = CommandRun.main(args.toArray());
       TreeListing third = TreeListing.of(root);
       assertEquals(0, again.exitCode(), again::toString);
@@ -212,10 +191,14 @@ class RandomTreePropertiesTest {
     }
   }
 
-  @Property(tries = 50)
-  void aDryRunChangesNothingAndPredictsTheRealRun(
-      @ForAll("trees") List<Entry> entries, @ForAll("flags") Flags flags, @ForAll long seed)
-      throws IOException {
+  @Test
+  void aDryRunChangesNothingAndPredictsTheRealRun() {
+    Tries.run(50, g -> aDryRunChangesNothingAndPredictsTheRealRun(
+        trees(g), flags(g), g.anyLong()));
+  }
+
+  private static void aDryRunChangesNothingAndPredictsTheRealRun(
+      List<Entry> entries, Flags flags, long seed) throws IOException {
     Path root = Files.createTempDirectory("linkdupes-prop");
     try {
       build(root, entries, seed);
