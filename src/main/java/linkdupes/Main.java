@@ -1,10 +1,26 @@
 package linkdupes;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import linkdupes.base.Problems;
+import linkdupes.base.Progress;
+import linkdupes.base.RunContext;
+import linkdupes.base.Tally;
+import linkdupes.cache.RunLock;
 import linkdupes.cli.Cli;
+import linkdupes.cli.ExitCode;
 import linkdupes.fs.LinkOps;
+import linkdupes.pipeline.Format;
+import linkdupes.pipeline.Options;
+import linkdupes.pipeline.Pipeline;
+import linkdupes.report.ProgressDisplay;
+import linkdupes.report.Reports;
 
-/** Entry point: everything happens in {@link #run}, which tests call in process. */
+/**
+ * Entry point: the command line parsed into options, the pipeline run with them, the report
+ * written, an exit code returned. Everything happens in {@link #run}, which tests call in
+ * process.
+ */
 public final class Main {
   private Main() {}
 
@@ -13,6 +29,48 @@ public final class Main {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    return Cli.run(args, out, err, LinkOps.SYSTEM);
+    return run(args, out, err, LinkOps.SYSTEM);
+  }
+
+  /** With other link operations than the system's: for tests that inject failures. */
+  public static int run(String[] args, PrintStream out, PrintStream err, LinkOps ops) {
+    Cli.Parsed parsed = Cli.parse(args, out, err);
+    if (parsed.options() == null) {
+      return parsed.exitCode();
+    }
+    Options options = parsed.options();
+    Options.Report asked = options.report();
+    if (asked.verbosity() > 1) {
+      // read by slf4j-simple when the first logger is made, which is after this point
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+    }
+    Problems problems = new Problems(err, asked.quiet());
+    try {
+      Pipeline.Result result;
+      // closed here too, so that no display outlives a run that ends early
+      try (Progress progress = ProgressDisplay.on(err, asked.progress())) {
+        result = new Pipeline(options, ops,
+            new RunContext(problems, new Tally(), progress, asked.verbosity() > 1)).run();
+      }
+      Reports.write(asked, options.roots(), result, problems.errorCount(), out);
+    } catch (RunLock.HeldException e) {
+      err.println("linkdupes: " + e.getMessage());
+      err.flush();
+      return ExitCode.LOCKED;
+    } catch (IOException | RuntimeException e) {
+      err.println("linkdupes: " + (e.getMessage() == null ? e.getClass().getName()
+          : e.getMessage()));
+      if (asked.verbosity() > 1) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return ExitCode.SOME_FAILED;
+    }
+    if (asked.format() != Format.TEXT && out.checkError()) {
+      // a truncated document must not look complete to the program that reads it (a full
+      // disk); text is left alone, so that `| head` or quitting a pager is no error
+      problems.error("cannot write the report to standard output");
+    }
+    return problems.errorCount() > 0 ? ExitCode.SOME_FAILED : ExitCode.OK;
   }
 }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import linkdupes.cli.Cli;
 import linkdupes.fs.LinkOps;
 
 /** One in-process run of the command: its exit code and what it printed. */
@@ -28,9 +27,9 @@ record CommandRun(int exitCode, String out, String err) {
     return capture(strings(args), (a, out, err) -> Main.run(a, out, err));
   }
 
-  /** Runs {@link Cli#run} with the given link operations. */
+  /** Runs {@link Main#run} with the given link operations. */
   static CommandRun withOps(LinkOps ops, Object... args) {
-    return capture(strings(args), (a, out, err) -> Cli.run(a, out, err, ops));
+    return capture(strings(args), (a, out, err) -> Main.run(a, out, err, ops));
   }
 
   private interface Runner {

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import linkdupes.cli.Cli;
 import linkdupes.cli.ExitCode;
-import linkdupes.fs.LinkOps;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -30,7 +29,7 @@ class DocsIT {
   private static final Path COMPLETION = TARGET.resolve("linkdupes_completion");
 
   private static CommandSpec spec() {
-    return Cli.commandLine(System.out, System.err, LinkOps.SYSTEM).getCommandSpec();
+    return Cli.commandLine(System.out, System.err).getCommandSpec();
   }
 
   /** A name as roff wants it written: hyphens escaped. */

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import linkdupes.cli.Cli;
 import linkdupes.fs.LinkOps;
 import linkdupes.base.Paths;
 import org.junit.jupiter.api.BeforeEach;
@@ -331,8 +330,7 @@ class MachineReportsTest {
     int code;
     try (PrintStream out = new PrintStream(full, true, StandardCharsets.UTF_8);
          PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = Cli.run(new String[] {"-n", "--format", format, tree.toString()}, out, e,
-          LinkOps.SYSTEM);
+      code = Main.run(new String[] {"-n", "--format", format, tree.toString()}, out, e);
     }
 
     assertEquals(1, code);

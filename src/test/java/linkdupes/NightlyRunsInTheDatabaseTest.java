@@ -1,21 +1,21 @@
 package linkdupes;
 
-import linkdupes.cache.HashCache;
+import linkdupes.cache.DigestStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The nightly runs again, with the cache looked up in the database a batch at a time, as a
- * cache of more than {@link HashCache#PRELOAD_AT_MOST} entries is, instead of read whole.
+ * cache of more than {@link DigestStore#PRELOAD_AT_MOST} entries is, instead of read whole.
  */
 class NightlyRunsInTheDatabaseTest extends NightlyRunsTest {
   @BeforeEach
   void lookUpInTheDatabase() {
-    System.setProperty(HashCache.PRELOAD_PROPERTY, "-1");
+    System.setProperty(DigestStore.PRELOAD_PROPERTY, "-1");
   }
 
   @AfterEach
   void readWholeAgain() {
-    System.clearProperty(HashCache.PRELOAD_PROPERTY);
+    System.clearProperty(DigestStore.PRELOAD_PROPERTY);
   }
 }

@@ -2,10 +2,16 @@ package linkdupes.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import linkdupes.fs.LinkOps;
+import linkdupes.pipeline.Options;
 import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
-/** Wires picocli in one place: streams, error handlers and exit codes. */
+/**
+ * Parses the command line into {@link Options}, and nothing else: picocli wired in one place,
+ * with the help and the version printed on the given streams and a usage error said in one
+ * line with a hint.
+ */
 public final class Cli {
   private Cli() {}
 
@@ -17,36 +23,44 @@ public final class Cli {
    */
   static final String UNUSED_CONVERTERS = "java\\.(sql|time)\\..*";
 
-  public static CommandLine commandLine(PrintStream out, PrintStream err, LinkOps ops) {
-    if (System.getProperty("picocli.converters.excludes") == null) {
-      System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
-    }
-    LinkdupesCommand command = new LinkdupesCommand(out, err, ops);
-    CommandLine cl = new CommandLine(LinkdupesCommand.spec(command));
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    cl.setParameterExceptionHandler((e, args) -> {
-      PrintWriter w = e.getCommandLine().getErr();
+  /** What the command line asks: options to run with, or else an exit code and nothing to run. */
+  public record Parsed(Options options, int exitCode) {}
+
+  /**
+   * Parses {@code args}. The help (-h) and the version (-V) are printed on {@code out} and
+   * give exit code 0; a usage error is printed on {@code err} and gives 2.
+   */
+  public static Parsed parse(String[] args, PrintStream out, PrintStream err) {
+    OptionTable table = new OptionTable();
+    CommandLine cl = commandLine(table, out, err);
+    try {
+      ParseResult parsed = cl.parseArgs(args);
+      Integer help = CommandLine.executeHelpRequest(parsed);
+      if (help != null) {
+        return new Parsed(null, help);
+      }
+      return new Parsed(table.options(), ExitCode.OK);
+    } catch (ParameterException e) {
+      PrintWriter w = cl.getErr();
       w.println("linkdupes: " + e.getMessage());
       w.println("Try 'linkdupes --help' for more information.");
       w.flush();
-      return ExitCode.USAGE;
-    });
-    cl.setExecutionExceptionHandler((e, line, parsed) -> {
-      PrintWriter w = line.getErr();
-      String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-      w.println("linkdupes: " + message);
-      if (command.verbose.length > 1) {
-        e.printStackTrace(w);
-      }
-      w.flush();
-      return ExitCode.SOME_FAILED;
-    });
-    return cl;
+      return new Parsed(null, ExitCode.USAGE);
+    }
   }
 
-  /** Parses and runs; returns the exit code. */
-  public static int run(String[] args, PrintStream out, PrintStream err, LinkOps ops) {
-    return commandLine(out, err, ops).execute(args);
+  /** picocli's model of the command line, as the help, the man page and the completion show it. */
+  public static CommandLine commandLine(PrintStream out, PrintStream err) {
+    return commandLine(new OptionTable(), out, err);
+  }
+
+  private static CommandLine commandLine(OptionTable table, PrintStream out, PrintStream err) {
+    if (System.getProperty("picocli.converters.excludes") == null) {
+      System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
+    }
+    CommandLine cl = new CommandLine(table.spec);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return cl;
   }
 }

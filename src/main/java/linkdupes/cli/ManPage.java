@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import linkdupes.fs.LinkOps;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +31,7 @@ public final class ManPage {
       System.err.println("usage: ManPage MAN-FILE COMPLETION-FILE [ADOC-FILE]");
       System.exit(2);
     }
-    CommandLine commandLine = Cli.commandLine(System.out, System.err, LinkOps.SYSTEM);
+    CommandLine commandLine = Cli.commandLine(System.out, System.err);
     CommandSpec spec = commandLine.getCommandSpec();
     Files.writeString(Path.of(args[0]), roff(spec), StandardCharsets.UTF_8);
     Files.writeString(Path.of(args[1]), AutoComplete.bash(spec.name(), commandLine),

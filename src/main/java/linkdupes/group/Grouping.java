@@ -10,10 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import linkdupes.base.InodeIndex;
-import linkdupes.base.Problems;
-import linkdupes.base.Tally;
+import linkdupes.base.RunContext;
 import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
 
@@ -60,7 +58,7 @@ public final class Grouping {
    * through a link counts once. Each group is dropped from {@code sizeGroups} once read.
    */
   public static List<List<Inode>> byInode(FileTable table, List<int[]> sizeGroups,
-      boolean canonical, Problems problems, Tally tally) {
+      boolean canonical, RunContext run) {
     List<List<Inode>> out = new ArrayList<>();
     for (int g = 0; g < sizeGroups.size(); g++) {
       int[] group = sizeGroups.get(g);
@@ -73,7 +71,7 @@ public final class Grouping {
       Set<Path> seen = canonical ? new HashSet<>() : null;
       for (int row : group) {
         if (canonical) {
-          row = canonicalRow(table, row, seen, problems, tally);
+          row = canonicalRow(table, row, seen, run);
           if (row < 0) {
             continue;
           }
@@ -111,8 +109,7 @@ public final class Grouping {
    * The row of the file's real path, stat'ed again, added to the table; -1 when it was seen
    * already or is gone, changed or unreadable.
    */
-  private static int canonicalRow(FileTable table, int row, Set<Path> seen, Problems problems,
-      Tally tally) {
+  private static int canonicalRow(FileTable table, int row, Set<Path> seen, RunContext run) {
     Path path = table.path(row);
     try {
       path = path.toRealPath();
@@ -121,28 +118,31 @@ public final class Grouping {
       }
       FileStat st = FileStat.of(path);
       if (!st.isRegularFile() || st.size() != table.size(row)) {
-        tally.changed.incrementAndGet();
+        run.tally().changed.incrementAndGet();
         return -1;
       }
       return table.add(path, table.root(row), st);
     } catch (NoSuchFileException e) {
-      tally.changed.incrementAndGet();
+      run.tally().changed.incrementAndGet();
       return -1;
     } catch (IOException e) {
-      tally.unreadable.incrementAndGet();
-      problems.error("cannot read", path, e);
+      run.tally().unreadable.incrementAndGet();
+      run.problems().error("cannot read", path, e);
       return -1;
     }
   }
 
-  /** Splits each group by a key; a part with fewer than two inodes is dropped. */
-  public static <K> List<List<Inode>> regroup(
-      List<List<Inode>> groups, Function<Inode, K> key) {
+  /**
+   * Splits each group by a key; a part with fewer than two inodes is dropped, and so is an
+   * inode whose key is null. {@code keys} holds one key per inode of {@code groups}, in order.
+   */
+  public static <K> List<List<Inode>> regroup(List<List<Inode>> groups, List<K> keys) {
     List<List<Inode>> out = new ArrayList<>();
+    int at = 0;
     for (List<Inode> group : groups) {
       Map<K, List<Inode>> parts = new LinkedHashMap<>();
       for (Inode inode : group) {
-        K k = key.apply(inode);
+        K k = keys.get(at++);
         if (k != null) {
           parts.computeIfAbsent(k, x -> new ArrayList<>(2)).add(inode);
         }
@@ -152,6 +152,9 @@ public final class Grouping {
           out.add(part);
         }
       }
+    }
+    if (at != keys.size()) {
+      throw new IllegalArgumentException(keys.size() + " keys for " + at + " inodes");
     }
     return out;
   }

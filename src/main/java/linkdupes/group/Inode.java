@@ -7,17 +7,15 @@ import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
 
 /**
- * A file's content as stored once on a device: its attributes when scanned, every name of it
- * found under the roots, and its digests once computed. The attributes and names are rows of
- * the walk's {@link FileTable}; an inode adds only their row numbers.
+ * A file's content as stored once on a device: its attributes when scanned and every name of
+ * it found under the roots. The attributes and names are rows of the walk's {@link FileTable};
+ * an inode adds only their row numbers.
  */
 public final class Inode {
   private final FileTable table;
   private final int row;
   /** Rows of further names, or null: most inodes have one name. */
   private int[] more;
-  private byte[] partialDigest;
-  private byte[] fullDigest;
 
   /** The inode of {@code row}, with that row as its first name. */
   public Inode(FileTable table, int row) {
@@ -82,21 +80,5 @@ public final class Inode {
   /** True when the inode has names the scan did not see, so replacing ours frees nothing. */
   public boolean hasOutsideNames() {
     return nlink() > nameCount();
-  }
-
-  public byte[] partialDigest() {
-    return partialDigest;
-  }
-
-  public void setPartialDigest(byte[] digest) {
-    this.partialDigest = digest;
-  }
-
-  public byte[] fullDigest() {
-    return fullDigest;
-  }
-
-  public void setFullDigest(byte[] digest) {
-    this.fullDigest = digest;
   }
 }

@@ -6,8 +6,7 @@ import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import linkdupes.group.Inode;
-import linkdupes.base.Problems;
-import linkdupes.base.Tally;
+import linkdupes.base.RunContext;
 
 /**
  * Splits a group of same-size files by their bytes, reading all of them side by side one chunk
@@ -25,14 +24,12 @@ final class LockstepComparer {
    */
   static final int CHUNK = 64 * 1024;
 
-  private final Problems problems;
-  private final Tally tally;
+  private final RunContext run;
   /** Each thread's buffers, one slab sliced per member, grown when a group needs more. */
   private final ThreadLocal<ByteBuffer> slabs = new ThreadLocal<>();
 
-  LockstepComparer(Problems problems, Tally tally) {
-    this.problems = problems;
-    this.tally = tally;
+  LockstepComparer(RunContext run) {
+    this.run = run;
   }
 
   /** An open file of the group and the buffer its next chunk is read into. */
@@ -87,7 +84,7 @@ final class LockstepComparer {
     List<Member> members = new ArrayList<>(group.size());
     for (Inode inode : group) {
       try {
-        FileChannel ch = FileChannel.open(inode.firstName().path(), Hasher.READ_NOFOLLOW);
+        FileChannel ch = FileChannel.open(inode.firstName().path(), Digester.READ_NOFOLLOW);
         members.add(new Member(inode, ch, slab.slice(members.size() * chunk, chunk)));
       } catch (IOException e) {
         failed(inode, e);
@@ -138,10 +135,10 @@ final class LockstepComparer {
       at += got;
     }
     buf.flip();
-    tally.bytesRead.addAndGet(n);
+    run.tally().bytesRead.addAndGet(n);
   }
 
   private void failed(Inode inode, IOException e) {
-    ReadFailure.report(inode.firstName().path(), e, problems, tally);
+    ReadFailure.report(inode.firstName().path(), e, run);
   }
 }

@@ -16,11 +16,10 @@ import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
 import linkdupes.base.Paths;
 import linkdupes.base.Problems;
+import linkdupes.base.RunContext;
 import linkdupes.base.Tally;
 import linkdupes.fs.Failure;
 import linkdupes.fs.FileStat;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The only code that changes the file system. Each duplicate name is re-checked, linked to the
@@ -32,13 +31,9 @@ import org.slf4j.LoggerFactory;
  * run cannot redirect the rename.
  */
 public final class Linker implements AutoCloseable {
-  /** Made on first use (a link limit is rare), so most runs never start the logging framework. */
-  private static final class Debug {
-    static final Logger LOG = LoggerFactory.getLogger(Linker.class);
-  }
-
   private final LinkOps ops;
   private final Function<Name, Path> realPath;
+  private final RunContext run;
   private final Problems problems;
   private final Tally tally;
   private final TemporaryNames temporaryNames = new TemporaryNames();
@@ -47,43 +42,43 @@ public final class Linker implements AutoCloseable {
   /**
    * @param realPath the real path (no symlink in it) of a name's file as found by the scan
    */
-  public Linker(LinkOps ops, Function<Name, Path> realPath, Problems problems, Tally tally) {
-    this(ops, realPath, problems, tally, Directories.CACHED);
+  public Linker(LinkOps ops, Function<Name, Path> realPath, RunContext run) {
+    this(ops, realPath, run, Directories.CACHED);
   }
 
   /**
    * @param openDirectories how many directories to keep open between names (two descriptors
    *     each), when several linkers run at once
    */
-  public Linker(LinkOps ops, Function<Name, Path> realPath, Problems problems, Tally tally,
-      int openDirectories) {
+  Linker(LinkOps ops, Function<Name, Path> realPath, RunContext run, int openDirectories) {
     this.directories = new Directories(openDirectories);
     this.ops = ops;
     this.realPath = realPath;
-    this.problems = problems;
-    this.tally = tally;
+    this.run = run;
+    this.problems = run.problems();
+    this.tally = run.tally();
   }
 
   /**
    * Links every group on up to {@code threads} threads, each with a linker of its own, and
-   * returns the results in the groups' order. Groups share no inode, so they are independent:
-   * each name is still replaced as {@link #link} does. A rename waits on the file system (an
-   * inode freed, the journal), and several in flight finish sooner.
-   *
-   * @param afterEach called after each group, on the thread that linked it
+   * returns the results in the groups' order; each group linked is shown as progress. Groups
+   * share no inode, so they are independent: each name is still replaced as {@link #link}
+   * does. A rename waits on the file system (an inode freed, the journal), and several in
+   * flight finish sooner.
    */
   public static List<GroupResult> linkAll(List<LinkGroup> groups, int threads, LinkOps ops,
-      Function<Name, Path> realPath, Problems problems, Tally tally, Runnable afterEach) {
+      Function<Name, Path> realPath, RunContext run) {
+    run.progress().linking(groups.size());
     GroupResult[] results = new GroupResult[groups.size()];
     int n = Math.max(1, Math.min(threads, groups.size()));
     Workers.forEachIndex(groups.size(), n, r -> new Thread(r, "linkdupes-link").start(),
         () -> new Workers.Worker() {
-          final Linker linker = new Linker(ops, realPath, problems, tally, Directories.CACHED / n);
+          final Linker linker = new Linker(ops, realPath, run, Directories.CACHED / n);
 
           @Override
           public void run(int k) {
             results[k] = linker.link(groups.get(k));
-            afterEach.run();
+            run.progress().linkedGroup();
           }
 
           @Override
@@ -116,7 +111,7 @@ public final class Linker implements AutoCloseable {
           linked.add(new GroupResult.Link(name, target.path()));
           done++;
         } else if (r == Result.TOO_MANY_LINKS) {
-          Debug.LOG.debug("{} has too many links; {} is kept from here on",
+          run.debug(Linker.class, "{} has too many links; {} is kept from here on",
               Paths.display(target.path()), Paths.display(name.path()));
           target = new Target(name, dup.stat());
           promoted = true;
@@ -173,14 +168,14 @@ public final class Linker implements AutoCloseable {
   private Result checkBeforeLink(Directory dir, Target target, Inode dup, Path path)
       throws IOException {
     if (!dir.holds(path.getFileName(), dup.stat())) {
-      changed(path);
+      run.changed(path);
       return Result.SKIPPED;
     }
     if (!unchanged(target.path(), target.stat())) {
       return Result.KEPT_CHANGED;
     }
     if (!dir.isReachedBy(parentOf(path))) {
-      changed(path);
+      run.changed(path);
       return Result.SKIPPED;
     }
     return null;
@@ -209,7 +204,7 @@ public final class Linker implements AutoCloseable {
       // The kept file may have been replaced or rewritten since it was checked: the new name
       // must be the very inode that was hashed, with its size and time unchanged.
       if (!dir.holds(tempName, target.stat())) {
-        changed(target.path());
+        run.changed(target.path());
         removeTemporary(dir, tempName);
         return Result.KEPT_CHANGED;
       }
@@ -217,7 +212,7 @@ public final class Linker implements AutoCloseable {
       // The path no longer leads to the directory that was checked: a directory on the way was
       // swapped in the instant before the link, which landed wherever the path leads now.
       removeStray(temp, target.stat());
-      changed(path);
+      run.changed(path);
       return Result.SKIPPED;
     } catch (IOException e) {
       problems.error("cannot read", temp, e);
@@ -227,14 +222,14 @@ public final class Linker implements AutoCloseable {
     Path fileName = path.getFileName();
     try {
       if (!dir.holds(fileName, dup.stat())) {
-        changed(path);
+        run.changed(path);
         removeTemporary(dir, tempName);
         return Result.SKIPPED;
       }
       ops.rename(dir.stream(), tempName, fileName);
       return Result.LINKED;
     } catch (NoSuchFileException e) {
-      changed(path);
+      run.changed(path);
     } catch (IOException e) {
       problems.error("cannot link", path, e);
     }
@@ -279,7 +274,7 @@ public final class Linker implements AutoCloseable {
   /** A name or its directory could not be looked up: gone or swapped is a change, else an error. */
   private Result failedToLookUp(Path path, IOException e) {
     if (Failure.of(e) == Failure.GONE) {
-      changed(path);
+      run.changed(path);
       return Result.SKIPPED;
     }
     problems.error("cannot read", path, e);
@@ -304,14 +299,11 @@ public final class Linker implements AutoCloseable {
       problems.error("cannot read", path, e);
       return false;
     }
-    changed(path);
+    run.changed(path);
     return false;
   }
 
-  private void changed(Path path) {
-    tally.changed.incrementAndGet();
-    problems.warning("skipping " + Paths.display(path) + ": changed during the run");
-  }
+
 
   /** Links {@code target} under a fresh temporary name in the directory of {@code beside}. */
   private Path createTemporaryLink(Path beside, Path target) throws IOException {
@@ -333,50 +325,6 @@ public final class Linker implements AutoCloseable {
       ops.delete(dir.stream(), tempName);
     } catch (IOException e) {
       problems.error("cannot remove temporary name", dir.path().resolve(tempName), e);
-    }
-  }
-
-  /**
-   * Removes a temporary name left by a killed run. It is only an extra name of a file (a run
-   * creates it as a second link), so removing it loses nothing; a file whose only name it is
-   * stays.
-   *
-   * @return true when it was removed
-   */
-  public boolean removeLeftover(Name name) {
-    Path path = name.path();
-    try {
-      FileStat st = FileStat.of(path);
-      if (!st.isRegularFile() || st.nlink() < 2) {
-        problems.warning("leaving " + Paths.display(path)
-            + ": named like a temporary name, but it is the only name of its file");
-        return false;
-      }
-      Directory dir = directories.open(realPath.apply(name).getParent());
-      if (!FileStat.sameInode(dir.attributes(path.getFileName()), st)) {
-        changed(path);
-        return false;
-      }
-      ops.delete(dir.stream(), path.getFileName());
-      return true;
-    } catch (NoSuchFileException e) {
-      return false;
-    } catch (IOException e) {
-      problems.error("cannot remove temporary name", path, e);
-      return false;
-    }
-  }
-
-  /**
-   * True when a real run would remove this temporary-shaped name (an extra name of a file, the
-   * same test as {@link #removeLeftover}); for a dry run's count.
-   */
-  public static boolean isLeftover(Path path) {
-    try {
-      FileStat st = FileStat.of(path);
-      return st.isRegularFile() && st.nlink() >= 2;
-    } catch (IOException e) {
-      return false;
     }
   }
 

@@ -8,11 +8,36 @@ import java.util.List;
  */
 public record LinkPlan(List<LinkGroup> groups, long leftOtherMetadata, long leftOtherDevice) {
 
+  /**
+   * The plan's figures for the report: groups; duplicates that keep names outside the scanned
+   * trees, so that linking them frees nothing; names left apart, by reason.
+   */
+  public record Counts(long groups, long withOutsideNames, long leftOtherMetadata,
+      long leftOtherDevice) {}
+
+  /** Names to be replaced by a link to their group's kept inode. */
   public long namesToLink() {
-    return groups.stream().mapToLong(LinkGroup::namesToLink).sum();
+    long n = 0;
+    for (LinkGroup g : groups) {
+      n += g.namesToLink();
+    }
+    return n;
   }
 
+  /** Bytes freed when every name is linked. */
   public long bytesToFree() {
-    return groups.stream().mapToLong(LinkGroup::bytesToFree).sum();
+    long n = 0;
+    for (LinkGroup g : groups) {
+      n += g.bytesToFree();
+    }
+    return n;
+  }
+
+  public Counts counts() {
+    long outside = 0;
+    for (LinkGroup g : groups) {
+      outside += g.duplicatesWithOutsideNames();
+    }
+    return new Counts(groups.size(), outside, leftOtherMetadata, leftOtherDevice);
   }
 }

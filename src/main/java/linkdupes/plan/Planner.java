@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import linkdupes.group.ContentGroup;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 
@@ -39,13 +40,14 @@ public final class Planner {
     this.keepOrder = keepOrder();
   }
 
-  public LinkPlan plan(List<List<Inode>> contentGroups) {
+  public LinkPlan plan(List<ContentGroup> contentGroups) {
     List<LinkGroup> groups = new ArrayList<>();
     long otherMetadata = 0;
     long otherDevice = 0;
-    for (List<Inode> content : contentGroups) {
+    for (ContentGroup same : contentGroups) {
+      List<Inode> content = same.inodes();
       if (samePolicyKey(content)) { // the common case: one device, one owner, one mode
-        groups.add(group(content));
+        groups.add(group(content, same.sha256()));
         continue;
       }
       Map<Long, Map<Policy.Key, List<Inode>>> byDevice = new LinkedHashMap<>();
@@ -60,7 +62,7 @@ public final class Planner {
         otherMetadata += namesOutsideLargest(new ArrayList<>(parts.values()));
         for (List<Inode> part : parts.values()) {
           if (part.size() >= 2) {
-            groups.add(group(part));
+            groups.add(group(part, same.sha256()));
           }
         }
       }
@@ -138,12 +140,12 @@ public final class Planner {
     return total - largest;
   }
 
-  private LinkGroup group(List<Inode> inodes) {
+  private LinkGroup group(List<Inode> inodes, byte[] sha256) {
     List<Inode> sorted = new ArrayList<>(inodes);
     sorted.sort(keepOrder);
     Inode kept = sorted.get(0);
     List<Inode> duplicates = List.copyOf(sorted.subList(1, sorted.size()));
-    return new LinkGroup(kept, duplicates, kept.fullDigest());
+    return new LinkGroup(kept, duplicates, sha256);
   }
 
   /** Best candidate to keep first. */

@@ -1,5 +1,6 @@
 package linkdupes.report;
 
+import linkdupes.pipeline.Summary;
 import linkdupes.base.Paths;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -78,18 +79,18 @@ public final class JsonReport {
 
   private static void writeSummary(JsonGenerator g, Summary s, int errors) throws IOException {
     g.writeObjectFieldStart("summary");
-    g.writeNumberField("filesScanned", s.filesScanned());
-    g.writeNumberField("bytesScanned", s.bytesScanned());
-    g.writeNumberField("groups", s.groups());
-    g.writeNumberField("namesLinked", s.namesLinked());
-    g.writeNumberField("bytesFreed", s.bytesFreed());
-    g.writeNumberField("linkedWithOutsideNames", s.linkedWithOutsideNames());
-    g.writeNumberField("leftOtherMetadata", s.leftOtherMetadata());
-    g.writeNumberField("leftOtherDevice", s.leftOtherDevice());
-    g.writeNumberField("leftoversRemoved", s.leftoversRemoved());
+    g.writeNumberField("filesScanned", s.scanned().files());
+    g.writeNumberField("bytesScanned", s.scanned().bytes());
+    g.writeNumberField("groups", s.planned().groups());
+    g.writeNumberField("namesLinked", s.linked().names());
+    g.writeNumberField("bytesFreed", s.linked().bytesFreed());
+    g.writeNumberField("linkedWithOutsideNames", s.planned().withOutsideNames());
+    g.writeNumberField("leftOtherMetadata", s.planned().leftOtherMetadata());
+    g.writeNumberField("leftOtherDevice", s.planned().leftOtherDevice());
+    g.writeNumberField("leftoversRemoved", s.linked().leftoversRemoved());
     g.writeNumberField("changed", s.changed());
     g.writeNumberField("unreadable", s.unreadable());
-    g.writeNumberField("tooRecent", s.tooRecent());
+    g.writeNumberField("tooRecent", s.scanned().tooRecent());
     g.writeNumberField("bytesRead", s.bytesRead());
     g.writeNumberField("errors", errors);
     // milliseconds, as a plain decimal: 0.312, never 3.12E-1

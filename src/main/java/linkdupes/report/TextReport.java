@@ -1,5 +1,6 @@
 package linkdupes.report;
 
+import linkdupes.pipeline.Summary;
 import linkdupes.base.Sizes;
 import linkdupes.base.Paths;
 import java.io.PrintStream;
@@ -57,12 +58,12 @@ public final class TextReport {
    */
   private String summaryLine(Summary s, int errors) {
     String linked = s.dryRun()
-        ? "would link " + count(s.namesLinked(), "name")
-        : count(s.namesLinked(), "name") + " linked";
-    return "linkdupes: " + count(s.filesScanned(), "file")
-        + ", " + count(s.groups(), "group")
+        ? "would link " + count(s.linked().names(), "name")
+        : count(s.linked().names(), "name") + " linked";
+    return "linkdupes: " + count(s.scanned().files(), "file")
+        + ", " + count(s.planned().groups(), "group")
         + ", " + linked
-        + ", " + (s.dryRun() ? "would free " : "freed ") + sizeAndBytes(s.bytesFreed())
+        + ", " + (s.dryRun() ? "would free " : "freed ") + sizeAndBytes(s.linked().bytesFreed())
         + ", " + count(errors, "error")
         + ", " + seconds(s);
   }
@@ -90,29 +91,29 @@ public final class TextReport {
   private void printSummary(Summary s) {
     List<String[]> rows = new ArrayList<>();
     rows.add(row("Scanned",
-        count(s.filesScanned(), "file") + ", " + size(s.bytesScanned())));
+        count(s.scanned().files(), "file") + ", " + size(s.scanned().bytes())));
     if (verbosity > 0) {
       rows.add(row("Not files",
-          s.otherEntries() + " symlinks, devices, FIFOs or sockets left alone"));
+          s.scanned().otherEntries() + " symlinks, devices, FIFOs or sockets left alone"));
     }
-    rows.add(row("Duplicates", count(s.groups(), "group")));
-    rows.add(row(s.dryRun() ? "Would link" : "Linked", count(s.namesLinked(), "name")));
+    rows.add(row("Duplicates", count(s.planned().groups(), "group")));
+    rows.add(row(s.dryRun() ? "Would link" : "Linked", count(s.linked().names(), "name")));
     rows.add(row(s.dryRun() ? "Would free" : "Freed",
-        sizeAndBytes(s.bytesFreed())));
-    if (s.linkedWithOutsideNames() > 0) {
-      rows.add(row("Not freed", count(s.linkedWithOutsideNames(), "file")
+        sizeAndBytes(s.linked().bytesFreed())));
+    if (s.planned().withOutsideNames() > 0) {
+      rows.add(row("Not freed", count(s.planned().withOutsideNames(), "file")
           + " with names outside the scanned trees (linked, but their space stays in use)"));
     }
-    if (s.leftoversRemoved() > 0) {
-      rows.add(row(s.dryRun() ? "Would clean" : "Cleaned", count(s.leftoversRemoved(),
+    if (s.linked().leftoversRemoved() > 0) {
+      rows.add(row(s.dryRun() ? "Would clean" : "Cleaned", count(s.linked().leftoversRemoved(),
           "temporary name") + " left by an interrupted run"));
     }
     List<String> skipped = new ArrayList<>();
-    if (s.leftOtherMetadata() > 0) {
-      skipped.add(s.leftOtherMetadata() + " with other permissions, owner or time");
+    if (s.planned().leftOtherMetadata() > 0) {
+      skipped.add(s.planned().leftOtherMetadata() + " with other permissions, owner or time");
     }
-    if (s.leftOtherDevice() > 0) {
-      skipped.add(s.leftOtherDevice() + " on another device");
+    if (s.planned().leftOtherDevice() > 0) {
+      skipped.add(s.planned().leftOtherDevice() + " on another device");
     }
     if (s.changed() > 0) {
       skipped.add(s.changed() + " changed during the run");
@@ -120,11 +121,11 @@ public final class TextReport {
     if (s.unreadable() > 0) {
       skipped.add(s.unreadable() + " unreadable");
     }
-    if (s.symlinkLoops() > 0) {
-      skipped.add(s.symlinkLoops() + " symlink loops");
+    if (s.scanned().symlinkLoops() > 0) {
+      skipped.add(s.scanned().symlinkLoops() + " symlink loops");
     }
-    if (s.tooRecent() > 0) {
-      skipped.add(s.tooRecent() + " modified too recently (--min-age)");
+    if (s.scanned().tooRecent() > 0) {
+      skipped.add(s.scanned().tooRecent() + " modified too recently (--min-age)");
     }
     if (!skipped.isEmpty()) {
       rows.add(row("Skipped", String.join(", ", skipped)));

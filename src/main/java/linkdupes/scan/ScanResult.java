@@ -5,13 +5,18 @@ import java.util.List;
 
 /**
  * What a walk found: candidate files (within the size limits and filters), temporary names
- * left by an interrupted run, the roots, and counts for the report ({@code tooRecent}: files
- * left alone because they were modified within {@code --min-age}).
+ * left by an interrupted run, the roots, and what it counted for the report.
  */
 public record ScanResult(
-    FileTable candidates, List<FoundFile> leftovers, List<Root> roots,
-    long regularFiles, long regularBytes, long otherEntries, long symlinkLoops,
-    long unreadable, long tooRecent) {
+    FileTable candidates, List<FoundFile> leftovers, List<Root> roots, Counts counts) {
+
+  /**
+   * What the walk counted: regular files and their bytes, entries that are not regular files,
+   * symlink loops not followed, files and folders it could not read, and files left alone
+   * because they were modified within {@code --min-age}.
+   */
+  public record Counts(long files, long bytes, long otherEntries, long symlinkLoops,
+      long unreadable, long tooRecent) {}
 
   /**
    * A root walked: where the walk started, its real path, its position on the command line.

@@ -20,6 +20,7 @@ import linkdupes.base.TemporaryNames;
 import linkdupes.base.Paths;
 import linkdupes.base.Problems;
 import linkdupes.base.Progress;
+import linkdupes.base.RunContext;
 
 /**
  * Walks the roots with {@link Files#walkFileTree} and collects the regular files that may have
@@ -30,19 +31,14 @@ public final class TreeWalker {
   private final WalkSettings settings;
   private final PathFilter filter;
   private final Problems problems;
+  private final Progress progress;
 
-  private Progress progress = Progress.NONE;
-
-  /** Shows the files found on {@code shown} as the walk goes. */
-  public TreeWalker showing(Progress shown) {
-    this.progress = shown;
-    return this;
-  }
-
-  public TreeWalker(WalkSettings settings, Problems problems) {
+  /** A walk that reports its problems and the files it found so far to {@code run}. */
+  public TreeWalker(WalkSettings settings, RunContext run) {
     this.settings = settings;
     this.filter = new PathFilter(settings.includes(), settings.excludes());
-    this.problems = problems;
+    this.problems = run.problems();
+    this.progress = run.progress();
   }
 
   public ScanResult walk(List<Path> given) throws IOException {
@@ -56,8 +52,9 @@ public final class TreeWalker {
           : EnumSet.noneOf(FileVisitOption.class);
       Files.walkFileTree(root.start(), options, Integer.MAX_VALUE, visitor);
     }
-    return new ScanResult(visitor.table, visitor.leftovers, roots, visitor.regular, visitor.bytes,
-        visitor.other, visitor.loops, visitor.unreadable, visitor.tooRecent);
+    return new ScanResult(visitor.table, visitor.leftovers, roots, new ScanResult.Counts(
+        visitor.regular, visitor.bytes, visitor.other, visitor.loops, visitor.unreadable,
+        visitor.tooRecent));
   }
 
   /** Resolves the roots; drops missing ones (an error), repeated and nested ones (a warning). */

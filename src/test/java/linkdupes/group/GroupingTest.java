@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import linkdupes.base.Problems;
+import linkdupes.base.RunContext;
 import linkdupes.base.Tally;
 import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
@@ -51,7 +52,7 @@ class GroupingTest {
     Inode b = inode(2);
     Inode c = inode(3);
     List<List<Inode>> out = Grouping.regroup(List.of(List.of(a, b, c)),
-        i -> i.stat().ino() == 2 ? "odd" : "even");
+        List.of("even", "odd", "even"));
     assertEquals(List.of(List.of(a, c)), out);
   }
 
@@ -59,7 +60,7 @@ class GroupingTest {
   void regroupingDropsInodesWithoutAKey() {
     Inode a = inode(1);
     Inode b = inode(2);
-    assertTrue(Grouping.regroup(List.of(List.of(a, b)), i -> i == a ? null : "k").isEmpty());
+    assertTrue(Grouping.regroup(List.of(List.of(a, b)), Arrays.asList(null, "k")).isEmpty());
   }
 
   @Test
@@ -69,7 +70,7 @@ class GroupingTest {
     Path c = Files.writeString(dir.resolve("c"), "same");
     FileTable found = table(a, b, c);
     List<List<Inode>> groups =
-        Grouping.byInode(found, Grouping.bySize(found), false, problems, new Tally());
+        Grouping.byInode(found, Grouping.bySize(found), false, new RunContext(problems, new Tally()));
     assertEquals(1, groups.size());
     assertEquals(2, groups.get(0).size());
     assertEquals(List.of(a, b), groups.get(0).get(0).names().stream().map(Name::path).toList());
@@ -86,7 +87,7 @@ class GroupingTest {
             new FileStat(i % 4 == 0 ? 2 : 1, i % 5, 10, 0, 0, 0100644, 0, 0, 1));
       }
       List<List<Inode>> groups =
-          Grouping.byInode(table, Grouping.bySize(table), false, problems, new Tally());
+          Grouping.byInode(table, Grouping.bySize(table), false, new RunContext(problems, new Tally()));
       java.util.Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
       for (int i = 0; i < files; i++) {
         expected.computeIfAbsent((i % 4 == 0 ? 2 : 1) + ":" + i % 5, k -> new java.util.ArrayList<>())
@@ -120,7 +121,7 @@ class GroupingTest {
       expected.computeIfAbsent(d + ":" + n, k -> new java.util.ArrayList<>()).add("f" + i);
     }
     List<List<Inode>> groups =
-        Grouping.byInode(table, Grouping.bySize(table), false, problems, new Tally());
+        Grouping.byInode(table, Grouping.bySize(table), false, new RunContext(problems, new Tally()));
     assertEquals(1, groups.size());
     assertEquals(inodes, expected.size());
     assertEquals(inodes, groups.get(0).size(), "inodes found"); // a short message first
@@ -133,7 +134,7 @@ class GroupingTest {
     Path a = Files.writeString(dir.resolve("a"), "same");
     Path b = Files.createLink(dir.resolve("b"), a);
     FileTable found = table(a, b);
-    assertTrue(Grouping.byInode(found, Grouping.bySize(found), false, problems, new Tally())
+    assertTrue(Grouping.byInode(found, Grouping.bySize(found), false, new RunContext(problems, new Tally()))
         .isEmpty());
   }
 
@@ -144,7 +145,8 @@ class GroupingTest {
     Path c = Files.writeString(dir.resolve("c"), "same");
     FileTable found = table(a, viaLink, c);
     List<List<Inode>> groups =
-        Grouping.byInode(found, Grouping.bySize(found), true, problems, new Tally());
+        Grouping.byInode(found, Grouping.bySize(found), true,
+            new RunContext(problems, new Tally()));
     assertEquals(1, groups.size());
     assertEquals(List.of(List.of(a.toRealPath()), List.of(c.toRealPath())),
         groups.get(0).stream().map(i -> i.names().stream().map(Name::path).toList()).toList());
@@ -159,7 +161,7 @@ class GroupingTest {
     Files.writeString(c, "same but longer now");
     Files.delete(gone);
     Tally tally = new Tally();
-    assertTrue(Grouping.byInode(found, Grouping.bySize(found), true, problems, tally).isEmpty());
+    assertTrue(Grouping.byInode(found, Grouping.bySize(found), true, new RunContext(problems, tally)).isEmpty());
     assertEquals(2, tally.changed.get());
   }
 

@@ -24,6 +24,8 @@ import linkdupes.group.Name;
 import linkdupes.group.TestInodes;
 import linkdupes.plan.LinkGroup;
 import linkdupes.base.Problems;
+import linkdupes.base.Progress;
+import linkdupes.base.RunContext;
 import linkdupes.base.Tally;
 import linkdupes.fs.FileStat;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,7 @@ class LinkerTest {
   private final Problems problems = new Problems(new PrintStream(errBytes), false);
 
   private Linker linker(LinkOps ops) {
-    return new Linker(ops, n -> n.path().toAbsolutePath(), problems, tally);
+    return new Linker(ops, n -> n.path().toAbsolutePath(), new RunContext(problems, tally));
   }
 
   private Inode inode(Path... names) throws IOException {
@@ -212,8 +214,14 @@ class LinkerTest {
 
   private List<GroupResult> linkAll(List<LinkGroup> groups, int threads, LinkOps ops,
       Runnable afterEach) {
-    return Linker.linkAll(groups, threads, ops, n -> n.path().toAbsolutePath(), problems, tally,
-        afterEach);
+    Progress counting = new Progress() {
+      @Override
+      public void linkedGroup() {
+        afterEach.run();
+      }
+    };
+    return Linker.linkAll(groups, threads, ops, n -> n.path().toAbsolutePath(),
+        new RunContext(problems, tally, counting, false));
   }
 
   @Test

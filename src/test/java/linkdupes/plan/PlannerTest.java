@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import linkdupes.group.ContentGroup;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.group.TestInodes;
@@ -22,8 +24,17 @@ class PlannerTest {
     Inode i = TestInodes.of(new FileStat(dev, nextIno++, 1000, mtime, mtime, 0100000 | mode,
         uid, uid, nlink), Arrays.stream(names)
         .map(n -> new Name(Path.of(n), n.startsWith("r1/") ? 1 : 0)).toArray(Name[]::new));
-    i.setFullDigest(DIGEST);
     return i;
+  }
+
+  /** Groups of equal content, as the reading stages hand them to the planner. */
+  @SafeVarargs
+  private static List<ContentGroup> same(List<Inode>... groups) {
+    List<ContentGroup> out = new ArrayList<>();
+    for (List<Inode> g : groups) {
+      out.add(new ContentGroup(g, DIGEST));
+    }
+    return out;
   }
 
   private Inode file(String name) {
@@ -34,7 +45,7 @@ class PlannerTest {
   void keepsTheInodeWithTheMostLinks() {
     Inode single = file("a");
     Inode pair = inode(1, 2, 50, 0644, 1000, "b", "c");
-    LinkPlan plan = new Planner(Policy.DEFAULT).plan(List.of(List.of(single, pair)));
+    LinkPlan plan = new Planner(Policy.DEFAULT).plan(same(List.of(single, pair)));
     assertEquals(1, plan.groups().size());
     assertSame(pair, plan.groups().get(0).kept());
     assertEquals(1, plan.namesToLink());
@@ -45,7 +56,7 @@ class PlannerTest {
   void keepsAnInodeWithNamesOutsideTheTreeSinceItCannotBeFreed() {
     Inode inside = inode(1, 3, 50, 0644, 1000, "a", "b", "c");
     Inode outside = inode(1, 2, 50, 0644, 1000, "d");
-    LinkPlan plan = new Planner(Policy.DEFAULT).plan(List.of(List.of(inside, outside)));
+    LinkPlan plan = new Planner(Policy.DEFAULT).plan(same(List.of(inside, outside)));
     assertSame(outside, plan.groups().get(0).kept());
     assertEquals(3, plan.namesToLink());
     assertEquals(1000, plan.bytesToFree());
@@ -56,7 +67,7 @@ class PlannerTest {
     Inode kept = inode(1, 3, 10, 0644, 1000, "a", "b", "c");
     Inode outside = inode(1, 2, 50, 0644, 1000, "d");
     Inode alsoOutside = inode(1, 2, 60, 0644, 1000, "e");
-    LinkPlan plan = new Planner(Policy.DEFAULT).plan(List.of(List.of(kept, outside, alsoOutside)));
+    LinkPlan plan = new Planner(Policy.DEFAULT).plan(same(List.of(kept, outside, alsoOutside)));
     LinkGroup g = plan.groups().get(0);
     assertSame(outside, g.kept(), "an outside-linked inode is kept, the oldest of them");
     assertEquals(1000, g.bytesToFree(), "only the whole inode is freed");
@@ -67,10 +78,10 @@ class PlannerTest {
   void keepsTheOldestByDefaultAndTheNewestWhenAsked() {
     Inode old = inode(1, 1, 10, 0644, 1000, "x");
     Inode young = inode(1, 1, 20, 0644, 1000, "y");
-    assertSame(old, new Planner(Policy.DEFAULT).plan(List.of(List.of(young, old)))
+    assertSame(old, new Planner(Policy.DEFAULT).plan(same(List.of(young, old)))
         .groups().get(0).kept());
     Policy newest = new Policy(false, false, false, true);
-    assertSame(young, new Planner(newest).plan(List.of(List.of(old, young)))
+    assertSame(young, new Planner(newest).plan(same(List.of(old, young)))
         .groups().get(0).kept());
   }
 
@@ -80,7 +91,7 @@ class PlannerTest {
     Inode firstRootB = file("b");
     Inode firstRootC = file("c");
     LinkPlan plan = new Planner(Policy.DEFAULT)
-        .plan(List.of(List.of(laterRoot, firstRootC, firstRootB)));
+        .plan(same(List.of(laterRoot, firstRootC, firstRootB)));
     assertSame(firstRootB, plan.groups().get(0).kept());
   }
 
@@ -89,7 +100,7 @@ class PlannerTest {
     Inode a = inode(1, 1, 10, 0644, 1000, "a");
     Inode b = inode(1, 1, 10, 0444, 1000, "b");
     Inode c = inode(1, 1, 10, 0644, 1001, "c");
-    LinkPlan plan = new Planner(Policy.DEFAULT).plan(List.of(List.of(a, b, c)));
+    LinkPlan plan = new Planner(Policy.DEFAULT).plan(same(List.of(a, b, c)));
     assertTrue(plan.groups().isEmpty());
     assertEquals(2, plan.leftOtherMetadata());
   }
@@ -99,7 +110,7 @@ class PlannerTest {
     Inode a = inode(1, 1, 10, 0644, 1000, "a");
     Inode b = inode(1, 1, 10, 0444, 1001, "b");
     LinkPlan plan = new Planner(new Policy(true, true, false, false))
-        .plan(List.of(List.of(a, b)));
+        .plan(same(List.of(a, b)));
     assertEquals(1, plan.groups().size());
     assertEquals(0, plan.leftOtherMetadata());
   }
@@ -108,9 +119,9 @@ class PlannerTest {
   void respectsModificationTimesOnlyWhenAsked() {
     Inode a = inode(1, 1, 10, 0644, 1000, "a");
     Inode b = inode(1, 1, 20, 0644, 1000, "b");
-    assertEquals(1, new Planner(Policy.DEFAULT).plan(List.of(List.of(a, b))).groups().size());
+    assertEquals(1, new Planner(Policy.DEFAULT).plan(same(List.of(a, b))).groups().size());
     LinkPlan strict = new Planner(new Policy(false, false, true, false))
-        .plan(List.of(List.of(a, b)));
+        .plan(same(List.of(a, b)));
     assertTrue(strict.groups().isEmpty());
     assertEquals(1, strict.leftOtherMetadata());
   }
@@ -120,7 +131,7 @@ class PlannerTest {
     Inode a1 = inode(1, 1, 10, 0644, 1000, "a1");
     Inode a2 = inode(1, 1, 10, 0644, 1000, "a2");
     Inode b1 = inode(2, 1, 10, 0644, 1000, "b1");
-    LinkPlan plan = new Planner(Policy.DEFAULT).plan(List.of(List.of(a1, b1, a2)));
+    LinkPlan plan = new Planner(Policy.DEFAULT).plan(same(List.of(a1, b1, a2)));
     assertEquals(1, plan.groups().size());
     LinkGroup g = plan.groups().get(0);
     assertEquals(1, g.kept().stat().dev());
@@ -137,7 +148,7 @@ class PlannerTest {
     Inode big2 = file("b2");
     Inode big3 = file("b3");
     LinkPlan plan = new Planner(Policy.DEFAULT)
-        .plan(List.of(List.of(small1, small2), List.of(big1, big2, big3)));
+        .plan(same(List.of(small1, small2), List.of(big1, big2, big3)));
     assertEquals(2000, plan.groups().get(0).bytesToFree());
     assertEquals(1000, plan.groups().get(1).bytesToFree());
   }

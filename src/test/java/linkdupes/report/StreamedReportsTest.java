@@ -1,5 +1,6 @@
 package linkdupes.report;
 
+import linkdupes.pipeline.Summary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,8 @@ import linkdupes.group.Name;
 import linkdupes.group.TestInodes;
 import linkdupes.link.GroupResult;
 import linkdupes.plan.LinkGroup;
+import linkdupes.plan.LinkPlan;
+import linkdupes.scan.ScanResult;
 import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
 import org.junit.jupiter.api.Test;
@@ -69,8 +72,9 @@ class StreamedReportsTest {
   }
 
   private static Summary summary() {
-    return new Summary(true, 3L * GROUPS, 0, 0, 0, GROUPS, 2L * GROUPS, 0, 0, 0, 0, 0, 0, 0, 0,
-        Duration.ofMillis(1234), 0);
+    return new Summary(true, new ScanResult.Counts(3L * GROUPS, 0, 0, 0, 0, 0),
+        new LinkPlan.Counts(GROUPS, 0, 0, 0), new Summary.Linked(2L * GROUPS, 0, 0), 0, 0, 0,
+        Duration.ofMillis(1234));
   }
 
   @Test

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
 import linkdupes.base.Problems;
+import linkdupes.base.RunContext;
+import linkdupes.base.Tally;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +35,7 @@ class TreeWalkerTest {
   }
 
   private ScanResult walk(WalkSettings s, Path... roots) throws Exception {
-    return new TreeWalker(s, problems).walk(List.of(roots));
+    return new TreeWalker(s, new RunContext(problems, new Tally())).walk(List.of(roots));
   }
 
   private static WalkSettings settings(List<String> inc, List<String> exc) {
@@ -49,8 +51,8 @@ class TreeWalkerTest {
   void collectsRegularFilesAndLeavesSymlinksAlone() throws Exception {
     ScanResult r = walk(settings(List.of(), List.of()), dir);
     assertEquals(List.of("cache/c.txt", "sub/a.txt", "sub/deeper/b.tmp", "top.txt"), names(r));
-    assertEquals(5, r.regularFiles());
-    assertEquals(1, r.otherEntries());
+    assertEquals(5, r.counts().files());
+    assertEquals(1, r.counts().otherEntries());
   }
 
   @Test
@@ -92,7 +94,7 @@ class TreeWalkerTest {
     Files.createSymbolicLink(dir.resolve("sub/loop"), dir);
     ScanResult r = walk(new WalkSettings(true, false, List.of(), List.of(), 1, Long.MAX_VALUE),
         dir.resolve("sub"));
-    assertTrue(r.symlinkLoops() >= 1, "loop reported");
+    assertTrue(r.counts().symlinkLoops() >= 1, "loop reported");
     assertTrue(r.candidates().rows() > 2, "followed into the linked directory");
     assertEquals(0, problems.errorCount());
   }

@@ -17,7 +17,9 @@ import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.group.TestInodes;
 import linkdupes.base.Problems;
+import linkdupes.base.RunContext;
 import linkdupes.base.Tally;
+import linkdupes.group.ContentGroup;
 import linkdupes.fs.FileStat;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.junit.jupiter.api.Test;
@@ -26,12 +28,39 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class HasherTest {
+class ContentReaderTest {
   @TempDir Path dir;
 
   private final Tally tally = new Tally();
   private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
   private final Problems problems = new Problems(new PrintStream(errBytes), false);
+
+  private final RunContext run = new RunContext(problems, tally);
+
+  /** What the two reading stages found, as the pipeline takes a batch through them. */
+  private record Read(List<ContentGroup> same, Digests learned) {
+    List<List<Inode>> groups() {
+      return same.stream().map(ContentGroup::inodes).toList();
+    }
+  }
+
+  private static Read read(ContentReader r, List<List<Inode>> groups) {
+    ContentReader.Found ends = r.byEnds(groups, Digests.NONE);
+    ContentReader.Found whole = r.byContent(ends.open(), Digests.NONE);
+    List<ContentGroup> same = new ArrayList<>(ends.same());
+    same.addAll(whole.same());
+    Digests learned = new Digests();
+    for (Digests d : List.of(ends.learned(), whole.learned())) {
+      for (List<Inode> g : groups) {
+        for (Inode i : g) {
+          if (d.get(i) != null) {
+            learned.put(i, d.get(i));
+          }
+        }
+      }
+    }
+    return new Read(same, learned);
+  }
 
   private Inode inode(Path p) throws Exception {
     return TestInodes.of(FileStat.of(p), new Name(p, 0));
@@ -48,8 +77,8 @@ class HasherTest {
   void fullDigestIsTheSha256OfEveryByte(int size) throws Exception {
     byte[] data = random(size, size);
     Path p = Files.write(dir.resolve("f"), data);
-    try (Hasher h = new Hasher(1, problems, tally)) {
-      assertArrayEquals(DigestUtils.sha256(data), h.fullDigest(p, size));
+    try (ContentReader h = new ContentReader(1, false, run)) {
+      assertArrayEquals(DigestUtils.sha256(data), new Digester(tally).sha256(p, size));
     }
   }
 
@@ -62,11 +91,12 @@ class HasherTest {
     data[10] ^= 1;
     data[data.length - 10] ^= 1;
     Path tail = Files.write(dir.resolve("tail"), data);
-    try (Hasher h = new Hasher(1, problems, tally)) {
-      List<List<Inode>> groups = h.byPartial(List.of(List.of(inode(a), inode(head), inode(tail))));
-      assertTrue(groups.isEmpty());
+    try (ContentReader h = new ContentReader(1, false, run)) {
+      ContentReader.Found groups =
+          h.byEnds(List.of(List.of(inode(a), inode(head), inode(tail))), Digests.NONE);
+      assertTrue(groups.open().isEmpty() && groups.same().isEmpty());
     }
-    assertEquals(3 * 2 * Hasher.BLOCK, tally.bytesRead.get(), "only the two blocks are read");
+    assertEquals(3 * 2 * ContentReader.BLOCK, tally.bytesRead.get(), "only the two blocks are read");
   }
 
   @Test
@@ -76,11 +106,13 @@ class HasherTest {
     Path b = Files.write(dir.resolve("b"), data);
     data[150_000] ^= 1;
     Path middle = Files.write(dir.resolve("middle"), data);
-    try (Hasher h = new Hasher(2, problems, tally)) {
-      List<List<Inode>> partial = h.byPartial(List.of(List.of(inode(a), inode(b), inode(middle))));
+    try (ContentReader h = new ContentReader(2, false, run)) {
+      List<List<Inode>> partial = h.byEnds(List.of(List.of(inode(a), inode(b), inode(middle))),
+          Digests.NONE).open();
       assertEquals(1, partial.size());
       assertEquals(3, partial.get(0).size());
-      List<List<Inode>> full = h.byContent(partial);
+      List<List<Inode>> full = h.byContent(partial, Digests.NONE).same().stream()
+          .map(ContentGroup::inodes).toList();
       assertEquals(1, full.size());
       assertEquals(List.of(a, b), full.get(0).stream().map(i -> i.firstName().path()).toList());
     }
@@ -94,11 +126,11 @@ class HasherTest {
     for (int i = 0; i < 4; i++) {
       inodes.add(inode(Files.write(dir.resolve("f" + i), data)));
     }
-    try (Hasher h = new Hasher(2, problems, tally)) {
-      List<List<Inode>> full = h.byContent(h.byPartial(List.of(inodes)));
+    try (ContentReader h = new ContentReader(2, false, run)) {
+      List<List<Inode>> full = read(h, List.of(inodes)).groups();
       assertEquals(1, full.size());
     }
-    assertEquals(4L * size + 4L * 2 * Hasher.BLOCK, tally.bytesRead.get());
+    assertEquals(4L * size + 4L * 2 * ContentReader.BLOCK, tally.bytesRead.get());
   }
 
   @Test
@@ -108,8 +140,8 @@ class HasherTest {
     Inode b = inode(Files.write(dir.resolve("b"), data));
     data[4999] ^= 1;
     Inode c = inode(Files.write(dir.resolve("c"), data));
-    try (Hasher h = new Hasher(1, problems, tally)) {
-      List<List<Inode>> full = h.byContent(h.byPartial(List.of(List.of(a, b, c))));
+    try (ContentReader h = new ContentReader(1, false, run)) {
+      List<List<Inode>> full = read(h, List.of(List.of(a, b, c))).groups();
       assertEquals(List.of(List.of(a, b)), full);
     }
     assertEquals(3 * 5000, tally.bytesRead.get(), "each read once, in full");
@@ -132,13 +164,14 @@ class HasherTest {
     all.add(copyOfMiddle);
     all.add(copyOfFirst);
     all.add(copyOfLast);
-    try (Hasher h = new Hasher(1, problems, tally)) {
-      List<List<Inode>> full = h.byContent(h.byPartial(List.of(all)));
+    try (ContentReader h = new ContentReader(1, false, run)) {
+      Read read = read(h, List.of(all));
       assertEquals(List.of(List.of(all.get(0), copyOfFirst), List.of(all.get(150), copyOfMiddle),
-          List.of(all.get(299), copyOfLast)), full);
+          List.of(all.get(299), copyOfLast)), read.groups());
+      assertNull(read.learned().sha256(all.get(0)), "compared byte by byte in memory");
+      assertNull(read.same().get(0).sha256());
     }
     assertEquals(303L * size, tally.bytesRead.get(), "each file read once, in full");
-    assertNull(all.get(0).fullDigest(), "compared byte by byte in memory");
     assertEquals("", errBytes.toString());
   }
 
@@ -147,7 +180,7 @@ class HasherTest {
   @CsvSource({"120, 3000, 0", "120, 3000, 1024", "200, 8000, 0"})
   void manySmallFilesOfOneSizeAreReadOnceAndComparedExactly(int count, int size, long limit)
       throws Exception {
-    long inMemory = limit == 0 ? Hasher.IN_MEMORY : limit;
+    long inMemory = limit == 0 ? SmallFiles.IN_MEMORY : limit;
     byte[] data = random(size, 9);
     List<Inode> same = new ArrayList<>();
     List<Inode> all = new ArrayList<>();
@@ -161,16 +194,18 @@ class HasherTest {
         same.add(x);
       }
     }
-    try (Hasher h = new Hasher(2, inMemory, problems, tally)) {
-      List<List<Inode>> full = h.byContent(h.byPartial(List.of(all)));
-      assertEquals(List.of(same), full);
+    Read read;
+    try (ContentReader h = new ContentReader(2, inMemory, false, run)) {
+      read = read(h, List.of(all));
+      assertEquals(List.of(same), read.groups());
     }
     assertEquals((long) count * size, tally.bytesRead.get(), "each file read once, in full");
     if (inMemory < (long) count * size) {
       assertArrayEquals(DigestUtils.sha256(Files.readAllBytes(dir.resolve("f0"))),
-          same.get(0).fullDigest(), "too many to hold in memory: compared by SHA-256");
+          read.learned().sha256(same.get(0)), "too many to hold in memory: compared by SHA-256");
+      assertArrayEquals(read.learned().sha256(same.get(0)), read.same().get(0).sha256());
     } else {
-      assertNull(same.get(0).fullDigest(), "held in memory and compared byte by byte");
+      assertNull(read.learned().sha256(same.get(0)), "held in memory and compared byte by byte");
     }
   }
 
@@ -180,8 +215,8 @@ class HasherTest {
     Inode a = inode(Files.write(dir.resolve("a"), data));
     Inode b = inode(Files.write(dir.resolve("b"), data));
     Files.write(dir.resolve("b"), new byte[10]);
-    try (Hasher h = new Hasher(1, problems, tally)) {
-      assertTrue(h.byContent(h.byPartial(List.of(List.of(a, b)))).isEmpty());
+    try (ContentReader h = new ContentReader(1, false, run)) {
+      assertTrue(read(h, List.of(List.of(a, b))).groups().isEmpty());
     }
     assertEquals(1, tally.changed.get());
     assertEquals(0, problems.errorCount());
@@ -195,8 +230,9 @@ class HasherTest {
     Inode b = inode(Files.write(dir.resolve("b"), data));
     Files.delete(dir.resolve("b"));
     Files.createDirectory(dir.resolve("b"));
-    try (Hasher h = new Hasher(1, problems, tally)) {
-      assertTrue(h.byPartial(List.of(List.of(a, b))).isEmpty());
+    try (ContentReader h = new ContentReader(1, false, run)) {
+      ContentReader.Found ends = h.byEnds(List.of(List.of(a, b)), Digests.NONE);
+      assertTrue(ends.open().isEmpty() && ends.same().isEmpty());
     }
     assertFalse(errBytes.toString().isEmpty());
     assertTrue(errBytes.toString().contains(dir.resolve("b").toString()), errBytes.toString());
@@ -210,12 +246,12 @@ class HasherTest {
     Inode b = inode(Files.write(dir.resolve("b"), data));
     data[10_000] ^= 1;
     Inode c = inode(Files.write(dir.resolve("c"), data));
-    try (Hasher h = new Hasher(1, problems, tally)) {
-      List<List<Inode>> same = h.byContent(h.byPartial(List.of(List.of(a, b, c))));
+    try (ContentReader h = new ContentReader(1, false, run)) {
+      List<List<Inode>> same = read(h, List.of(List.of(a, b, c))).groups();
       assertEquals(List.of(List.of(a, b)), same);
     }
     long chunk = LockstepComparer.CHUNK;
-    assertEquals(3L * 2 * Hasher.BLOCK + 3 * chunk + 2 * (size - chunk), tally.bytesRead.get(),
+    assertEquals(3L * 2 * ContentReader.BLOCK + 3 * chunk + 2 * (size - chunk), tally.bytesRead.get(),
         "c is read up to the chunk where it differs, a and b once in full");
   }
 
@@ -233,12 +269,14 @@ class HasherTest {
     Inode alone = inode(Files.write(dir.resolve("alone"), data));
     List<Inode> group = new ArrayList<>(inodes);
     group.addAll(List.of(odd1, odd2, alone));
-    try (Hasher h = new Hasher(2, problems, tally)) {
-      List<List<Inode>> parts = h.byContent(h.byPartial(List.of(group)));
+    try (ContentReader h = new ContentReader(2, false, run)) {
+      Read read = read(h, List.of(group));
+      List<List<Inode>> parts = read.groups();
       assertEquals(2, parts.size());
       assertTrue(parts.contains(inodes));
       assertTrue(parts.contains(List.of(odd1, odd2)));
-      assertArrayEquals(DigestUtils.sha256(data), alone.fullDigest(), "hashed, not compared");
+      assertArrayEquals(DigestUtils.sha256(data), read.learned().sha256(alone),
+          "hashed, not compared");
     }
   }
 }

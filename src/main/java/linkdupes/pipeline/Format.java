@@ -1,4 +1,4 @@
-package linkdupes.report;
+package linkdupes.pipeline;
 
 import java.util.Locale;
 

@@ -21,12 +21,13 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import linkdupes.base.Problems;
 import linkdupes.fs.FileStat;
+import linkdupes.hash.Digests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class HashCacheTest {
+class DigestStoreTest {
   @TempDir Path dir;
 
   private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
@@ -43,13 +44,23 @@ class HashCacheTest {
   }
 
   /** Both ways of looking up: in the entries read when opened, and in the database. */
-  static final int READ_WHOLE = HashCache.PRELOAD_AT_MOST;
+  static final int READ_WHOLE = DigestStore.PRELOAD_AT_MOST;
   static final int IN_THE_DATABASE = -1;
 
   private int preload = READ_WHOLE;
 
-  private HashCache open() {
-    HashCache c = HashCache.open(dir.resolve("c.db"), problems, preload);
+  /** As a run opens the store, reading a small cache whole. */
+  private DigestStore openStore(Path file) {
+    return DigestStore.open(file, problems, new AtomicBoolean());
+  }
+
+  /** Reading the cache whole when it has at most {@code preload} entries. */
+  private DigestStore openStore(Path file, int preload) {
+    return DigestStore.open(file, problems, preload, 0, new AtomicBoolean());
+  }
+
+  private DigestStore open() {
+    DigestStore c = openStore(dir.resolve("c.db"), preload);
     assertNotNull(c, errBytes.toString());
     if (preload == IN_THE_DATABASE) {
       assertEquals(-1, c.preloaded());
@@ -71,14 +82,14 @@ class HashCacheTest {
   @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
   void anEntryIsAHitOnlyWhileDeviceInodeSizeMtimeAndCtimeAllMatch(int preload) throws Exception {
     this.preload = preload;
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       c.put(ST, PARTIAL, SHA, path("/photos/a.jpg"));
       c.commit();
     }
     long m = ST.mtimeNanos();
     long t = ST.ctimeNanos();
-    try (HashCache c = open()) {
-      HashCache.Cached[] got = c.get(List.of(ST,
+    try (DigestStore c = open()) {
+      Digests.Entry[] got = c.get(List.of(ST,
           stat(8, 1234, 5000, m, t),
           stat(7, 1235, 5000, m, t),
           stat(7, 1234, 5001, m, t),
@@ -86,7 +97,7 @@ class HashCacheTest {
           stat(7, 1234, 5000, m, t + 1),
           // mode, owner and link count are not part of the key: content does not depend on them
           new FileStat(7, 1234, 5000, m, t, 0100600, 0, 0, 3)));
-      assertArrayEquals(PARTIAL, got[0].partial());
+      assertArrayEquals(PARTIAL, got[0].endsKey());
       assertArrayEquals(SHA, got[0].sha256());
       for (int i = 1; i <= 5; i++) {
         assertNull(got[i], "a change of key field " + i + " is a miss");
@@ -102,16 +113,16 @@ class HashCacheTest {
   void theNewCtimeAfterLinkingKeepsTheEntryValidButOnlyForTheSameSizeAndMtime(int preload)
       throws Exception {
     this.preload = preload;
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       c.put(ST, null, SHA, path("/a"));
       c.linked(ST, ST.ctimeNanos() + 5);
       FileStat rewritten = stat(7, 1234, 5000, ST.mtimeNanos() + 9, ST.ctimeNanos() + 9);
       c.linked(rewritten, rewritten.ctimeNanos()); // another mtime: must not touch the entry
       c.commit();
     }
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       FileStat after = stat(7, 1234, 5000, ST.mtimeNanos(), ST.ctimeNanos() + 5);
-      HashCache.Cached[] got = c.get(List.of(after, ST));
+      Digests.Entry[] got = c.get(List.of(after, ST));
       assertNotNull(got[0]);
       assertNull(got[1], "the old ctime no longer matches");
     }
@@ -122,14 +133,14 @@ class HashCacheTest {
   void pruningForgetsUnseenEntriesUnderTheRootsOnly(int preload) throws Exception {
     this.preload = preload;
     FileStat a = ST;
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       c.put(a, null, SHA, path("/photos/2024/a.jpg"));
       c.put(stat(7, 2, 10, 1, 1), null, SHA, path("/photos/2024/b.jpg"));
       c.put(stat(7, 3, 10, 1, 1), null, SHA, path("/photos-old/c.jpg")); // not under /photos
       c.put(stat(7, 4, 10, 1, 1), null, SHA, path("/music/d.mp3"));
       c.commit();
     }
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       c.get(List.of(a)); // this run saw a only
       assertEquals(1, c.prune(List.of(path("/photos"))));
       c.commit();
@@ -141,11 +152,11 @@ class HashCacheTest {
   @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
   void aRunThatEndsWithoutCommittingLeavesTheCacheAsItWas(int preload) throws Exception {
     this.preload = preload;
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       c.put(ST, null, SHA, path("/a"));
       c.commit();
     }
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       c.put(stat(7, 99, 10, 1, 1), null, SHA, path("/b"));
       c.prune(List.of(path("/"))); // would remove /a, which this run did not see
     } // closed without commit, as when a run is killed
@@ -157,7 +168,7 @@ class HashCacheTest {
     Path f = Files.write(dir.resolve("c.db"), "not a database, a text file".repeat(200)
         .getBytes(StandardCharsets.UTF_8));
     byte[] before = Files.readAllBytes(f);
-    assertNull(HashCache.open(f, problems));
+    assertNull(openStore(f));
     String err = errBytes.toString();
     assertEquals(1, err.lines().count(), err);
     assertTrue(err.startsWith("linkdupes: not using the cache " + f + ": "), err);
@@ -167,34 +178,34 @@ class HashCacheTest {
 
   @Test
   void aCacheOfAnotherSchemaVersionIsNotUsed() throws Exception {
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       c.commit();
     }
     try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("c.db"));
         Statement st = db.createStatement()) {
       st.executeUpdate("PRAGMA user_version = 99");
     }
-    assertNull(HashCache.open(dir.resolve("c.db"), problems));
+    assertNull(openStore(dir.resolve("c.db")));
     assertTrue(errBytes.toString().contains("written by another version of linkdupes (schema 99"),
         errBytes.toString());
   }
 
   @Test
   void aSystemPropertySetsTheLimit() throws Exception {
-    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems)) {
+    try (DigestStore c = openStore(dir.resolve("c.db"))) {
       assertEquals(0, c.preloaded(), "by default a small cache is read whole");
     }
-    System.setProperty(HashCache.PRELOAD_PROPERTY, "-1");
-    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems)) {
+    System.setProperty(DigestStore.PRELOAD_PROPERTY, "-1");
+    try (DigestStore c = openStore(dir.resolve("c.db"))) {
       assertEquals(-1, c.preloaded());
     } finally {
-      System.clearProperty(HashCache.PRELOAD_PROPERTY);
+      System.clearProperty(DigestStore.PRELOAD_PROPERTY);
     }
   }
 
   @Test
   void whenTheRunNeedsTheCacheBeforeItIsReadTheRestIsLookedUpInTheDatabase() throws Exception {
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       for (int ino = 1; ino <= 6; ino++) {
         c.put(stat(7, ino, 10, 1, 1), PARTIAL, null, path("/r/" + ino));
       }
@@ -205,18 +216,18 @@ class HashCacheTest {
       keys.add(stat(7, ino, 10, 1, 1));
     }
     for (int read : new int[] {0, 3}) {
-      try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, READ_WHOLE, read,
+      try (DigestStore c = DigestStore.open(dir.resolve("c.db"), problems, READ_WHOLE, read,
           new AtomicBoolean(true))) {
         assertEquals(read, c.preloaded(), "read up to the inode of the last entry read");
-        HashCache.Cached[] got = c.get(keys.subList(1, 7)); // all but inode 1, and a new one
+        Digests.Entry[] got = c.get(keys.subList(1, 7)); // all but inode 1, and a new one
         for (int i = 0; i < 5; i++) {
-          assertArrayEquals(PARTIAL, got[i].partial(), "inode " + (i + 2) + " after " + read);
+          assertArrayEquals(PARTIAL, got[i].endsKey(), "inode " + (i + 2) + " after " + read);
         }
         assertNull(got[5]);
         assertEquals(1, c.prune(List.of(path("/r"))), "inode 1, whether read or not");
       } // not committed
     }
-    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, READ_WHOLE, 3,
+    try (DigestStore c = DigestStore.open(dir.resolve("c.db"), problems, READ_WHOLE, 3,
         new AtomicBoolean(true))) {
       c.get(List.of(keys.get(0), keys.get(4)));
       assertEquals(4, c.prune(List.of(path("/r/"))), "2 and 3 read, 4 and 6 not");
@@ -228,19 +239,19 @@ class HashCacheTest {
 
   @Test
   void aCacheOfMoreEntriesThanTheLimitIsLookedUpInTheDatabase() throws Exception {
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       for (int ino = 1; ino <= 3; ino++) {
         c.put(stat(7, ino, 10, 1, 1), PARTIAL, null, path("/a/" + ino));
       }
       c.commit();
     }
-    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, 3)) {
+    try (DigestStore c = openStore(dir.resolve("c.db"), 3)) {
       assertEquals(3, c.preloaded());
-      assertArrayEquals(PARTIAL, c.get(List.of(stat(7, 2, 10, 1, 1)))[0].partial());
+      assertArrayEquals(PARTIAL, c.get(List.of(stat(7, 2, 10, 1, 1)))[0].endsKey());
     }
-    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, 2)) {
+    try (DigestStore c = openStore(dir.resolve("c.db"), 2)) {
       assertEquals(-1, c.preloaded());
-      assertArrayEquals(PARTIAL, c.get(List.of(stat(7, 2, 10, 1, 1)))[0].partial());
+      assertArrayEquals(PARTIAL, c.get(List.of(stat(7, 2, 10, 1, 1)))[0].endsKey());
     }
     assertEquals("", errBytes.toString());
   }
@@ -250,23 +261,23 @@ class HashCacheTest {
   void whatTheRunRecordedIsWhatALaterLookUpFinds(int preload) throws Exception {
     this.preload = preload;
     FileStat other = stat(7, 5, 10, 1, 1);
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       c.put(ST, PARTIAL, null, path("/a"));
       c.put(other, PARTIAL, null, path("/b"));
       c.commit();
     }
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       FileStat fresh = stat(7, 6, 10, 1, 1);
       assertNull(c.get(List.of(fresh))[0]);
       c.put(ST, PARTIAL, SHA, path("/a")); // read in full
       c.put(fresh, null, SHA, path("/c"));
       FileStat relinked = stat(7, 5, 10, 1, 9);
       c.linked(relinked, relinked.ctimeNanos());
-      HashCache.Cached[] got = c.get(List.of(ST, fresh, relinked, other));
+      Digests.Entry[] got = c.get(List.of(ST, fresh, relinked, other));
       assertArrayEquals(SHA, got[0].sha256(), "the digest recorded by this run");
       assertArrayEquals(SHA, got[1].sha256());
-      assertNull(got[1].partial());
-      assertArrayEquals(PARTIAL, got[2].partial(), "the ctime recorded by this run");
+      assertNull(got[1].endsKey());
+      assertArrayEquals(PARTIAL, got[2].endsKey(), "the ctime recorded by this run");
       assertNull(got[3], "the ctime it had before");
     }
   }
@@ -275,11 +286,11 @@ class HashCacheTest {
   @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
   void anEntryPutButNotLookedUpIsPrunedAsAnyUnseenOne(int preload) throws Exception {
     this.preload = preload;
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       c.put(ST, null, SHA, path("/r/a"));
       c.commit();
     }
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       FileStat seen = stat(7, 2, 10, 1, 1);
       c.get(List.of(seen));
       c.put(seen, null, SHA, path("/r/seen"));
@@ -294,7 +305,7 @@ class HashCacheTest {
 
   @Test
   void entriesOfUnexpectedTypesAreAnsweredAsSqliteComparesThem() throws Exception {
-    try (HashCache c = open()) {
+    try (DigestStore c = open()) {
       c.put(ST, PARTIAL, SHA, path("/a"));
       c.commit();
     }
@@ -310,15 +321,15 @@ class HashCacheTest {
         stat(7, 4, 10, 1, 1), stat(7, 5, 10, 1, 1));
     for (int way : new int[] {READ_WHOLE, IN_THE_DATABASE}) {
       preload = way;
-      try (HashCache c = open()) {
-        HashCache.Cached[] got = c.get(keys);
+      try (DigestStore c = open()) {
+        Digests.Entry[] got = c.get(keys);
         assertArrayEquals(SHA, got[0].sha256());
         assertNull(got[1]);
         // '10' was stored as the integer 10 (the column's affinity); 1.5 is no integer
         assertNotNull(got[2]);
         assertNull(got[3]);
         assertNotNull(got[4], "an entry with neither digest is still an entry");
-        assertNull(got[4].partial());
+        assertNull(got[4].endsKey());
         assertNull(got[4].sha256());
       }
     }
@@ -326,7 +337,7 @@ class HashCacheTest {
         Statement st = db.createStatement()) {
       st.executeUpdate("INSERT INTO files VALUES ('seven', 6, 10, 1, 1, NULL, NULL, x'2f66')");
     }
-    try (HashCache c = HashCache.open(dir.resolve("c.db"), problems, READ_WHOLE)) {
+    try (DigestStore c = openStore(dir.resolve("c.db"), READ_WHOLE)) {
       assertEquals(-1, c.preloaded(), "an inode that is not two integers: not read whole");
       assertArrayEquals(SHA, c.get(List.of(ST))[0].sha256());
     }
@@ -345,7 +356,7 @@ class HashCacheTest {
       Random random = new Random(seed);
       Path base = dir.resolve("base-" + seed + ".db");
       List<FileStat> known = new ArrayList<>();
-      try (HashCache c = HashCache.open(base, problems, IN_THE_DATABASE)) {
+      try (DigestStore c = openStore(base, IN_THE_DATABASE)) {
         int n = random.nextInt(60);
         for (int i = 0; i < n; i++) {
           FileStat st = randomStat(random);
@@ -360,10 +371,10 @@ class HashCacheTest {
       Path moved = Files.copy(base, dir.resolve("moved-" + seed + ".db"));
       Path half = Files.copy(base, dir.resolve("half-" + seed + ".db"));
       int rows = rows(base).size();
-      try (HashCache a = HashCache.open(whole, problems, READ_WHOLE);
-          HashCache b = HashCache.open(asked, problems, IN_THE_DATABASE);
-          HashCache m = HashCache.open(moved, problems, rows);
-          HashCache h = HashCache.open(half, problems, READ_WHOLE, rows / 2,
+      try (DigestStore a = openStore(whole, READ_WHOLE);
+          DigestStore b = openStore(asked, IN_THE_DATABASE);
+          DigestStore m = openStore(moved, rows);
+          DigestStore h = DigestStore.open(half, problems, READ_WHOLE, rows / 2,
               new AtomicBoolean(true))) {
         assertTrue(a.preloaded() >= 0);
         assertEquals(-1, b.preloaded());
@@ -379,7 +390,7 @@ class HashCacheTest {
               batch.add(known.isEmpty() || random.nextInt(4) == 0 ? randomStat(random)
                   : near(known.get(random.nextInt(known.size())), random));
             }
-            HashCache.Cached[] fromB = b.get(batch);
+            Digests.Entry[] fromB = b.get(batch);
             assertSame(a.get(batch), fromB, what);
             assertSame(m.get(batch), fromB, what);
             assertSame(h.get(batch), fromB, what);
@@ -412,7 +423,7 @@ class HashCacheTest {
         assertEquals(pruned, m.prune(roots), "seed " + seed);
         assertEquals(pruned, h.prune(roots), "seed " + seed);
         List<FileStat> all = new ArrayList<>(known);
-        HashCache.Cached[] fromB = b.get(all);
+        Digests.Entry[] fromB = b.get(all);
         assertSame(a.get(all), fromB, "after pruning, seed " + seed);
         assertSame(m.get(all), fromB, "after pruning, seed " + seed);
         assertSame(h.get(all), fromB, "after pruning, seed " + seed);
@@ -433,12 +444,12 @@ class HashCacheTest {
     assertEquals("", errBytes.toString());
   }
 
-  private static void assertSame(HashCache.Cached[] a, HashCache.Cached[] b, String what) {
+  private static void assertSame(Digests.Entry[] a, Digests.Entry[] b, String what) {
     assertEquals(b.length, a.length, what);
     for (int i = 0; i < a.length; i++) {
       assertEquals(b[i] == null, a[i] == null, what + ", key " + i);
       if (a[i] != null) {
-        assertArrayEquals(b[i].partial(), a[i].partial(), what + ", key " + i);
+        assertArrayEquals(b[i].endsKey(), a[i].endsKey(), what + ", key " + i);
         assertArrayEquals(b[i].sha256(), a[i].sha256(), what + ", key " + i);
       }
     }

@@ -1,0 +1,391 @@
+package linkdupes.cache;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import linkdupes.base.Problems;
+import linkdupes.fs.FileStat;
+import linkdupes.hash.Digests;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The digest store in its SQLite database, every look-up a query: for a cache too large to
+ * read into memory, and behind {@link MemoryStore} for what it did not read. The inodes this
+ * run looked up are noted in a temporary table, so that pruning keeps their entries. Writes
+ * are batched, in the order they were made, and all of a run's changes are one transaction.
+ */
+final class SqliteStore implements DigestStore {
+  static final int SCHEMA = 1;
+  static final int ENDS_KEY = 8;
+  static final int SHA256 = 32;
+  private static final int BATCH = 4096;
+
+  private final Path file;
+  private final Connection db;
+  /** Made on the first look-up. */
+  private PreparedStatement addKey;
+  private PreparedStatement lookUp;
+  private final PreparedStatement upsert;
+  private final PreparedStatement ctime;
+  /** Records batched and not yet written: entries put, ctimes updated (one kind at a time). */
+  private int pending;
+  private boolean pendingPuts;
+  private long hits;
+  private long misses;
+
+  private SqliteStore(Path file, Connection db) throws SQLException {
+    this.file = file;
+    this.db = db;
+    upsert = db.prepareStatement("INSERT OR REPLACE INTO files "
+        + "(dev, ino, size, mtime_ns, ctime_ns, partial, sha256, path) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    ctime = db.prepareStatement("UPDATE files SET ctime_ns = ? "
+        + "WHERE dev = ? AND ino = ? AND size = ? AND mtime_ns = ?");
+  }
+
+  /**
+   * Opens (or creates) the database at {@code file}. When it cannot be used (unreadable, not a
+   * database, written by another version of linkdupes, locked), prints one warning and returns
+   * null. The file itself is never removed or replaced.
+   */
+  static SqliteStore open(Path file, Problems problems) {
+    Connection db = null;
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      NativeLibrary.prepare(file);
+      SQLiteConfig config = new SQLiteConfig();
+      config.setBusyTimeout(2000);
+      config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+      db = config.createConnection("jdbc:sqlite:" + file);
+      db.setAutoCommit(false);
+      int version;
+      try (Statement st = db.createStatement();
+          ResultSet r = st.executeQuery("PRAGMA user_version")) {
+        version = r.next() ? r.getInt(1) : 0;
+      }
+      if (version == 0) {
+        create(db);
+      } else if (version != SCHEMA) {
+        db.close();
+        problems.warning("not using the cache " + file + ": written by another version of "
+            + "linkdupes (schema " + version + ", this one reads " + SCHEMA + ")");
+        return null;
+      }
+      return new SqliteStore(file, db);
+    } catch (SQLException | IOException | RuntimeException e) {
+      if (db != null) {
+        try {
+          db.close();
+        } catch (SQLException ignored) {
+          // already failing; the warning says why
+        }
+      }
+      problems.warning("not using the cache " + file + ": " + reason(e));
+      return null;
+    }
+  }
+
+  private static void create(Connection db) throws SQLException {
+    try (Statement st = db.createStatement()) {
+      st.executeUpdate("CREATE TABLE IF NOT EXISTS files ("
+          + "dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL, "
+          + "mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, partial BLOB, sha256 BLOB, "
+          + "path BLOB NOT NULL, PRIMARY KEY (dev, ino)) WITHOUT ROWID");
+      st.executeUpdate("CREATE INDEX IF NOT EXISTS files_path ON files (path)");
+      st.executeUpdate("PRAGMA user_version = " + SCHEMA);
+    }
+    db.commit();
+  }
+
+  /** The reason of a failure without the driver's decoration. */
+  static String reason(Exception e) {
+    String m = e.getMessage();
+    if (e instanceof SQLException && m != null) {
+      // "[SQLITE_NOTADB] File opened that is not a database file (file is not a database)"
+      int close = m.indexOf(']');
+      m = close >= 0 ? m.substring(close + 1).trim() : m;
+    }
+    if (e instanceof FileSystemException fse && fse.getReason() != null) {
+      m = fse.getReason();
+    }
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+
+  Connection connection() {
+    return db;
+  }
+
+  @Override
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public int preloaded() {
+    return -1;
+  }
+
+  @Override
+  public long hits() {
+    return hits;
+  }
+
+  @Override
+  public long misses() {
+    return misses;
+  }
+
+  @Override
+  public Digests.Entry[] get(List<FileStat> files) throws SQLException {
+    Digests.Entry[] out = ask(files);
+    for (Digests.Entry e : out) {
+      if (e != null) {
+        hits++;
+      } else {
+        misses++;
+      }
+    }
+    return out;
+  }
+
+  private void prepareLookUps() throws SQLException {
+    if (lookUp != null) {
+      return;
+    }
+    try (Statement st = db.createStatement()) {
+      // the inodes of this run: those of the batch being looked up, and all seen so far
+      st.executeUpdate("PRAGMA temp_store = MEMORY");
+      st.executeUpdate("CREATE TEMP TABLE batch (i INTEGER PRIMARY KEY, dev INTEGER NOT NULL, "
+          + "ino INTEGER NOT NULL, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER)");
+      st.executeUpdate("CREATE TEMP TABLE seen (dev INTEGER NOT NULL, ino INTEGER NOT NULL, "
+          + "PRIMARY KEY (dev, ino)) WITHOUT ROWID");
+    }
+    addKey = db.prepareStatement("INSERT INTO temp.batch (i, dev, ino, size, mtime_ns, ctime_ns) "
+        + "VALUES (?, ?, ?, ?, ?, ?)");
+    lookUp = db.prepareStatement("SELECT b.i, ifnull(f.partial, x'') || ifnull(f.sha256, x'') "
+        + "FROM temp.batch b JOIN files f ON f.dev = b.dev AND f.ino = b.ino "
+        + "AND f.size = b.size AND f.mtime_ns = b.mtime_ns AND f.ctime_ns = b.ctime_ns "
+        + "WHERE length(ifnull(f.partial, x'')) IN (0, 8) "
+        + "AND length(ifnull(f.sha256, x'')) IN (0, 32)");
+  }
+
+  /**
+   * What the database holds of each file as it is now, parallel to {@code files}; notes them
+   * as seen by this run.
+   */
+  Digests.Entry[] ask(List<FileStat> files) throws SQLException {
+    prepareLookUps();
+    flush(); // what this run recorded is what a look-up finds
+    Digests.Entry[] out = new Digests.Entry[files.size()];
+    for (int i = 0; i < files.size(); i++) {
+      FileStat st = files.get(i);
+      addKey.setInt(1, i);
+      addKey.setLong(2, st.dev());
+      addKey.setLong(3, st.ino());
+      addKey.setLong(4, st.size());
+      addKey.setLong(5, st.mtimeNanos());
+      addKey.setLong(6, st.ctimeNanos());
+      addKey.addBatch();
+    }
+    addKey.executeBatch(); // one call: the driver loops in native code
+    // the key is compared by SQLite, and both digests come back as one value: fewer calls
+    try (ResultSet r = lookUp.executeQuery()) {
+      while (r.next()) {
+        out[r.getInt(1)] = entry(r.getBytes(2), 0);
+      }
+    }
+    try (Statement st = db.createStatement()) {
+      st.executeUpdate("INSERT OR IGNORE INTO temp.seen SELECT dev, ino FROM temp.batch");
+      st.executeUpdate("DELETE FROM temp.batch");
+    }
+    return out;
+  }
+
+  /**
+   * An entry from its ends key and SHA-256 stored one after the other from {@code from}, each
+   * there or not: the lengths tell which.
+   */
+  static Digests.Entry entry(byte[] both, int from) {
+    int n = both == null ? 0 : both.length - from;
+    byte[] ends = n == ENDS_KEY || n == ENDS_KEY + SHA256
+        ? Arrays.copyOfRange(both, from, from + ENDS_KEY) : null;
+    byte[] sha = n == SHA256 || n == ENDS_KEY + SHA256
+        ? Arrays.copyOfRange(both, both.length - SHA256, both.length) : null;
+    return new Digests.Entry(ends, sha);
+  }
+
+  @Override
+  public void put(FileStat st, byte[] endsKey, byte[] sha256, byte[] path) throws SQLException {
+    if (pending > 0 && !pendingPuts) {
+      flush(); // in the order they were made
+    }
+    pendingPuts = true;
+    upsert.setLong(1, st.dev());
+    upsert.setLong(2, st.ino());
+    upsert.setLong(3, st.size());
+    upsert.setLong(4, st.mtimeNanos());
+    upsert.setLong(5, st.ctimeNanos());
+    upsert.setBytes(6, endsKey);
+    upsert.setBytes(7, sha256);
+    upsert.setBytes(8, path);
+    upsert.addBatch();
+    flushSometimes();
+  }
+
+  @Override
+  public void linked(FileStat before, long newCtime) throws SQLException {
+    if (pending > 0 && pendingPuts) {
+      flush();
+    }
+    pendingPuts = false;
+    ctime.setLong(1, newCtime);
+    ctime.setLong(2, before.dev());
+    ctime.setLong(3, before.ino());
+    ctime.setLong(4, before.size());
+    ctime.setLong(5, before.mtimeNanos());
+    ctime.addBatch();
+    flushSometimes();
+  }
+
+  private void flushSometimes() throws SQLException {
+    if (++pending >= BATCH) {
+      flush();
+    }
+  }
+
+  private void flush() throws SQLException {
+    if (pending == 0) {
+      return;
+    }
+    if (pendingPuts) {
+      upsert.executeBatch();
+    } else {
+      ctime.executeBatch();
+    }
+    pending = 0;
+  }
+
+  /** Notes inodes as seen by this run, so that pruning keeps them: dev and ino, in pairs. */
+  void markSeen(long[] inodes, int count) throws SQLException {
+    prepareLookUps();
+    try (PreparedStatement seen = db.prepareStatement(
+        "INSERT OR IGNORE INTO temp.seen (dev, ino) VALUES (?, ?)")) {
+      for (int i = 0; i < count; i++) {
+        seen.setLong(1, inodes[2 * i]);
+        seen.setLong(2, inodes[2 * i + 1]);
+        seen.addBatch();
+        if ((i + 1) % BATCH == 0) {
+          seen.executeBatch();
+        }
+      }
+      seen.executeBatch();
+    }
+  }
+
+  @Override
+  public long prune(List<byte[]> roots) throws SQLException {
+    return pruneUnseen(roots, null);
+  }
+
+  /**
+   * Removes the entries under {@code roots} that this run did not look up; with {@code after},
+   * only those whose inode (dev, ino) comes after it. Returns the number removed.
+   */
+  long pruneUnseen(List<byte[]> roots, long[] after) throws SQLException {
+    flush();
+    prepareLookUps(); // nothing looked up: nothing seen
+    long removed = 0;
+    try (PreparedStatement del = db.prepareStatement("DELETE FROM files WHERE "
+        + (after == null ? "" : "(dev, ino) > (?, ?) AND ")
+        + "(path = ? OR (path >= ? AND path < ?)) AND NOT EXISTS "
+        + "(SELECT 1 FROM temp.seen s WHERE s.dev = files.dev AND s.ino = files.ino)")) {
+      for (byte[] root : roots) {
+        int i = 1;
+        if (after != null) {
+          del.setLong(i++, after[0]);
+          del.setLong(i++, after[1]);
+        }
+        byte[][] under = under(root);
+        del.setBytes(i++, root);
+        del.setBytes(i++, under[0]);
+        del.setBytes(i, under[1]);
+        removed += del.executeUpdate();
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Removes the entries of the given inodes (dev and ino, in pairs) whose path is under one of
+   * {@code roots}. Returns the number removed.
+   */
+  long deleteUnder(List<byte[]> roots, long[] inodes, int count) throws SQLException {
+    flush();
+    long removed = 0;
+    try (PreparedStatement del = db.prepareStatement("DELETE FROM files WHERE dev = ? AND "
+        + "ino = ? AND (path = ? OR (path >= ? AND path < ?))")) {
+      int batched = 0;
+      for (byte[] root : roots) {
+        byte[][] under = under(root);
+        for (int i = 0; i < count; i++) {
+          del.setLong(1, inodes[2 * i]);
+          del.setLong(2, inodes[2 * i + 1]);
+          del.setBytes(3, root);
+          del.setBytes(4, under[0]);
+          del.setBytes(5, under[1]);
+          del.addBatch();
+          if (++batched == BATCH) {
+            removed += sum(del.executeBatch());
+            batched = 0;
+          }
+        }
+      }
+      removed += sum(del.executeBatch());
+    }
+    return removed;
+  }
+
+  /** The bounds of the paths under {@code root}: from its name and '/' to its name and '0'. */
+  private static byte[][] under(byte[] root) {
+    byte[] from = root.length > 0 && root[root.length - 1] == '/' ? root.clone()
+        : Arrays.copyOf(root, root.length + 1);
+    from[from.length - 1] = '/';
+    byte[] to = from.clone();
+    to[to.length - 1] = '/' + 1;
+    return new byte[][] {from, to};
+  }
+
+  private static long sum(int[] counts) {
+    long n = 0;
+    for (int c : counts) {
+      n += Math.max(0, c);
+    }
+    return n;
+  }
+
+  @Override
+  public void commit() throws SQLException {
+    flush();
+    db.commit();
+  }
+
+  @Override
+  public void close() {
+    try {
+      db.close(); // anything not committed is rolled back
+    } catch (SQLException e) {
+      // nothing was lost: the database stays as the last commit left it
+    }
+  }
+}

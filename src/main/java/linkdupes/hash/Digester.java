@@ -1,0 +1,101 @@
+package linkdupes.hash;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
+import linkdupes.base.Tally;
+import org.apache.commons.codec.digest.DigestUtils;
+
+/**
+ * Reads a file through to a key of its first and last blocks or a SHA-256 of all its bytes,
+ * a chunk at a time into one buffer per thread.
+ */
+final class Digester {
+  /** The size of the first and last blocks that make a file's ends key. */
+  static final int BLOCK = 4096;
+  /** As {@link LockstepComparer#CHUNK}: SHA-256 of two 512 MiB files 1.30 s -> 1.08 s. */
+  private static final int BUFFER = 64 << 10;
+  /** One set for every open: the varargs form builds a set per call. */
+  static final Set<OpenOption> READ_NOFOLLOW =
+      Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+
+  private final Tally tally;
+  /**
+   * Each thread's SHA-256, used again for every file: a new one per file, with the copy buffer
+   * it keeps for direct buffers, made 1.3 GB of garbage on 1.4 million small files.
+   */
+  private final ThreadLocal<MessageDigest> sha256 =
+      ThreadLocal.withInitial(DigestUtils::getSha256Digest);
+  private final ThreadLocal<ByteBuffer> buffers =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER));
+
+  Digester(Tally tally) {
+    this.tally = tally;
+  }
+
+  /**
+   * A key of a file's first and last blocks: two CRCs, CRC-32C and CRC-32, which the CPU
+   * computes even before the JIT has warmed up. A key only splits groups: files with equal keys
+   * are then compared byte for byte or by SHA-256 before anything is linked.
+   */
+  byte[] endsKey(Path path, long size) throws IOException {
+    CRC32C c = new CRC32C();
+    CRC32 d = new CRC32();
+    Consumer<ByteBuffer> both = b -> {
+      c.update(b.duplicate());
+      d.update(b);
+    };
+    try (FileChannel ch = open(path)) {
+      readRange(ch, 0, Math.min(BLOCK, size), both);
+      if (size > BLOCK) {
+        readRange(ch, Math.max(BLOCK, size - BLOCK), Math.min(BLOCK, size - BLOCK), both);
+      }
+    }
+    return ByteBuffer.allocate(8).putInt((int) c.getValue()).putInt((int) d.getValue()).array();
+  }
+
+  /** The SHA-256 of every byte of a file that had {@code size} bytes when scanned. */
+  byte[] sha256(Path path, long size) throws IOException {
+    MessageDigest md = sha256.get(); // reset by digest() below, or here after a failure
+    md.reset();
+    try (FileChannel ch = open(path)) {
+      readRange(ch, 0, size, md::update);
+      if (ch.size() != size) {
+        throw new ChangedDuringRunException("size changed");
+      }
+    }
+    return md.digest();
+  }
+
+  static FileChannel open(Path path) throws IOException {
+    return FileChannel.open(path, READ_NOFOLLOW);
+  }
+
+  private void readRange(FileChannel ch, long from, long length, Consumer<ByteBuffer> sink)
+      throws IOException {
+    ByteBuffer buf = buffers.get();
+    long pos = from;
+    long end = from + length;
+    while (pos < end) {
+      buf.clear();
+      buf.limit((int) Math.min(buf.capacity(), end - pos));
+      int n = ch.read(buf, pos);
+      if (n < 0) {
+        throw new ChangedDuringRunException("file shrank");
+      }
+      pos += n;
+      buf.flip();
+      sink.accept(buf);
+    }
+    tally.bytesRead.addAndGet(length);
+  }
+}

@@ -1,0 +1,45 @@
+package linkdupes.pipeline;
+
+import java.nio.file.Path;
+import java.util.List;
+import linkdupes.plan.Policy;
+import linkdupes.scan.WalkSettings;
+
+/**
+ * Everything a run was asked to do, built from the command line in one place
+ * ({@code cli.OptionTable}): the roots, whether to change anything, how many threads read,
+ * and the settings of each part of the run.
+ *
+ * @param walk what the walk follows, skips and takes as candidates
+ * @param policy which metadata must be equal to link, and which copy is kept
+ * @param cache the hash cache
+ * @param report what is shown, and how
+ */
+public record Options(List<Path> roots, boolean dryRun, int threads, WalkSettings walk,
+    Policy policy, Cache cache, Report report) {
+
+  /** The hash cache's file, or null for none; whether to wait for another run that holds it. */
+  public record Cache(Path file, boolean waitForLock) {}
+
+  /**
+   * What is shown: the report's format; with -v (1) every group, with -vv (2) the debug log
+   * too; -q (nothing but errors); the summary on one line; sizes as exact byte counts; and
+   * the progress display: on or off when asked, else null (when stderr is a terminal).
+   */
+  public record Report(Format format, int verbosity, boolean quiet, boolean summaryLine,
+      boolean exactBytes, Boolean progress) {}
+
+  /**
+   * Threads that read and compare files: at least 8, since reading from a disk (a cold cache)
+   * gains from several reads in flight even on 2 cores, while a warm cache loses nothing
+   * measurable by it.
+   */
+  public static int defaultThreads() {
+    return Math.max(8, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Every group gets its SHA-256 for a report that shows it (JSON, CSV), even without a cache. */
+  public boolean digests() {
+    return report.format() != Format.TEXT;
+  }
+}
