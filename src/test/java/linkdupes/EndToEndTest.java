@@ -383,6 +383,16 @@ class EndToEndTest {
   }
 
   @Test
+  void anUnknownOptionIsNamedBeforeTheMissingPath() {
+    CommandRun run = CommandRun.main("--bogus");
+
+    assertEquals(2, run.exitCode());
+    assertEquals("linkdupes: Unknown option: '--bogus'\n"
+        + "Try 'linkdupes --help' for more information.\n", run.err(), run::toString);
+    assertEquals("", run.out());
+  }
+
+  @Test
   void missingRootIsNamedOnStderrAndTheOtherRootsAreDone() {
     write(tree.resolve("a"), "same content");
     write(tree.resolve("b"), "same content");

@@ -4,8 +4,10 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import linkdupes.pipeline.Options;
 import picocli.CommandLine;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Parses the command line into {@link Options}, and nothing else: picocli wired in one place,
@@ -41,8 +43,12 @@ public final class Cli {
       }
       return new Parsed(table.options(), ExitCode.OK);
     } catch (ParameterException e) {
+      // an unknown option says more than the missing PATH it left behind (`linkdupes --bogus`)
+      ParameterException first = e instanceof MissingParameterException
+          && !cl.getUnmatchedArguments().isEmpty()
+          ? new UnmatchedArgumentException(cl, cl.getUnmatchedArguments()) : e;
       PrintWriter w = cl.getErr();
-      w.println("linkdupes: " + e.getMessage());
+      w.println("linkdupes: " + first.getMessage());
       w.println("Try 'linkdupes --help' for more information.");
       w.flush();
       return new Parsed(null, ExitCode.USAGE);
