@@ -34,6 +34,11 @@ public final class Sizes {
     return tenths(bytes / scale * 10 + (bytes % scale * 10 + scale / 2) / scale) + " " + UNITS[u];
   }
 
+  /** Seconds with one decimal, rounded half up as %.1f would: 1250 ms is "1.3 s". */
+  public static String seconds(long millis) {
+    return tenths((millis + 50) / 100) + " s";
+  }
+
   /** A count of tenths with one decimal: 15 is "1.5". */
   public static String tenths(long tenths) {
     return tenths / 10 + "." + tenths % 10;

@@ -3,11 +3,11 @@ package linkdupes.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import linkdupes.pipeline.Options;
-import picocli.CommandLine;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * Parses the command line into {@link Options}, and nothing else: picocli wired in one place,

@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine;
 
 /**
  * Writes the man page, {@code linkdupes.1} in roff, from the command's picocli model, so that
@@ -50,6 +50,17 @@ public final class ManPage {
   /** The whole man page. */
   static String roff(CommandSpec spec) {
     StringBuilder r = new StringBuilder();
+    header(r, spec);
+    options(r, spec);
+    exitStatus(r, spec);
+    environmentAndFiles(r);
+    examples(r, spec.name());
+    r.append(".SH SEE ALSO\n\\fBln\\fR(1), \\fBlink\\fR(2)\n");
+    return r.toString();
+  }
+
+  /** The title, NAME, SYNOPSIS and DESCRIPTION. */
+  private static void header(StringBuilder r, CommandSpec spec) {
     String name = spec.name();
     String version = spec.version().length > 0 ? spec.version()[0] : name;
     r.append(".TH ").append(name.toUpperCase(java.util.Locale.ROOT)).append(" 1 \"\" \"")
@@ -72,7 +83,10 @@ public final class ManPage {
         + "devices are left alone. Two files are linked only when they are on the same device "
         + "and have the same size and the same bytes, and, unless told otherwise, the same "
         + "permission bits and owner.")).append('\n');
+  }
 
+  /** OPTIONS and ARGUMENTS, as the command line parses them. */
+  private static void options(StringBuilder r, CommandSpec spec) {
     r.append(".SH OPTIONS\n");
     for (OptionSpec o : spec.options()) {
       r.append(".TP\n");
@@ -92,13 +106,17 @@ public final class ManPage {
           .append(p.arity().max() > 1 ? "...\n" : "\n")
           .append(text(description(p.description(), p.defaultValue()))).append('\n');
     }
+  }
 
+  private static void exitStatus(StringBuilder r, CommandSpec spec) {
     r.append(".SH EXIT STATUS\n");
     for (Map.Entry<String, String> e : spec.usageMessage().exitCodeList().entrySet()) {
       r.append(".TP\n\\fB").append(escape(e.getKey().strip())).append("\\fR\n")
           .append(text(capitalized(e.getValue()) + ".")).append('\n');
     }
+  }
 
+  private static void environmentAndFiles(StringBuilder r) {
     r.append(".SH ENVIRONMENT\n")
         .append(".TP\n\\fBXDG_CACHE_HOME\\fR\n")
         .append("Where the cache is kept when \\fB\\-\\-cache\\fR is not given (see FILES).\n")
@@ -114,7 +132,9 @@ public final class ManPage {
             + "so that later runs read only files that changed.")).append(' ')
         .append("Another file is chosen with \\fB\\-\\-cache\\fR; \\fB\\-\\-no\\-cache\\fR "
             + "uses none.\n");
+  }
 
+  private static void examples(StringBuilder r, String name) {
     r.append(".SH EXAMPLES\n");
     example(r, "See what would be linked under a folder, changing nothing:",
         name + " --dry-run ~/Pictures");
@@ -124,9 +144,6 @@ public final class ManPage {
         name + " -x '*.tmp' -x .git -s 4k ~/src");
     example(r, "A nightly run from cron that prints only when something failed:",
         name + " -q --summary --min-age 1d /srv/backups");
-
-    r.append(".SH SEE ALSO\n\\fBln\\fR(1), \\fBlink\\fR(2)\n");
-    return r.toString();
   }
 
   private static void example(StringBuilder r, String what, String command) {

@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
-import linkdupes.group.Inode;
 import linkdupes.base.RunContext;
+import linkdupes.group.Inode;
 
 /**
  * Splits a group of same-size files by their bytes, reading all of them side by side one chunk

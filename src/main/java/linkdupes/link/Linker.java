@@ -1,7 +1,5 @@
 package linkdupes.link;
 
-import linkdupes.base.TemporaryNames;
-import linkdupes.fs.LinkOps;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
@@ -10,16 +8,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-import linkdupes.base.Workers;
-import linkdupes.group.Inode;
-import linkdupes.group.Name;
-import linkdupes.plan.LinkGroup;
 import linkdupes.base.Paths;
 import linkdupes.base.Problems;
 import linkdupes.base.RunContext;
 import linkdupes.base.Tally;
+import linkdupes.base.TemporaryNames;
+import linkdupes.base.Workers;
 import linkdupes.fs.Failure;
 import linkdupes.fs.FileStat;
+import linkdupes.fs.LinkOps;
+import linkdupes.group.Inode;
+import linkdupes.group.Name;
+import linkdupes.plan.LinkGroup;
 
 /**
  * The only code that changes the file system. Each duplicate name is re-checked, linked to the

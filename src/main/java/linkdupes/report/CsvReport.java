@@ -1,6 +1,5 @@
 package linkdupes.report;
 
-import linkdupes.base.Paths;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
@@ -10,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HexFormat;
 import java.util.List;
+import linkdupes.base.Paths;
 import linkdupes.link.GroupResult;
 
 /**

@@ -1,6 +1,5 @@
 package linkdupes.report;
 
-import linkdupes.base.Paths;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import linkdupes.base.Paths;
 import linkdupes.link.GroupResult;
 
 /**

@@ -1,7 +1,5 @@
 package linkdupes.report;
 
-import linkdupes.pipeline.Summary;
-import linkdupes.base.Paths;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -12,7 +10,9 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import linkdupes.base.Paths;
 import linkdupes.link.GroupResult;
+import linkdupes.pipeline.Summary;
 
 /**
  * The report as one JSON document, schema version 1 (see the README). It is written group by

@@ -1,13 +1,13 @@
 package linkdupes.report;
 
-import linkdupes.base.Progress;
-import linkdupes.base.Sizes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import linkdupes.base.Progress;
+import linkdupes.base.Sizes;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -1,13 +1,13 @@
 package linkdupes.report;
 
-import linkdupes.pipeline.Summary;
-import linkdupes.base.Sizes;
-import linkdupes.base.Paths;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.nio.file.Path;
+import linkdupes.base.Paths;
+import linkdupes.base.Sizes;
 import linkdupes.link.GroupResult;
+import linkdupes.pipeline.Summary;
 
 /** The report a person reads: optionally every group, then the summary as a table or a line. */
 public final class TextReport {
@@ -187,13 +187,9 @@ public final class TextReport {
   }
 
   private static String seconds(Summary s) {
-    return seconds(s.elapsed().toMillis());
+    return Sizes.seconds(s.elapsed().toMillis());
   }
 
-  /** Seconds with one decimal, rounded half up as %.1f would. */
-  static String seconds(long millis) {
-    return Sizes.tenths((millis + 50) / 100) + " s";
-  }
 
   // padding by hand: the formatter's first use costs a fresh JVM ~20-45 ms (locale data)
   private static String padRight(String s, int width) {

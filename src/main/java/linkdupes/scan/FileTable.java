@@ -1,13 +1,13 @@
 package linkdupes.scan;
 
-import linkdupes.fs.FileStat;
-import linkdupes.fs.PathBytes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import linkdupes.fs.FileStat;
+import linkdupes.fs.PathBytes;
 
 /**
  * Every candidate file the walk found, one row each, held in columns of primitive arrays rather

@@ -3,6 +3,7 @@ package linkdupes.scan;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,8 +23,16 @@ final class PathFilter {
   }
 
   PathFilter(List<String> includes, List<String> excludes) {
-    this.includes = includes.stream().map(PathFilter::compile).toList();
-    this.excludes = excludes.stream().map(PathFilter::compile).toList();
+    this.includes = compile(includes);
+    this.excludes = compile(excludes);
+  }
+
+  private static List<Glob> compile(List<String> globs) {
+    List<Glob> out = new ArrayList<>(globs.size());
+    for (String glob : globs) {
+      out.add(compile(glob));
+    }
+    return out;
   }
 
   private static Glob compile(String glob) {
@@ -42,11 +51,21 @@ final class PathFilter {
   }
 
   boolean excluded(Path relative) {
-    return excludes.stream().anyMatch(g -> g.matches(relative));
+    return anyMatches(excludes, relative);
   }
 
   /** A file is a candidate when no include is given or one include matches it. */
   boolean included(Path relative) {
-    return includes.isEmpty() || includes.stream().anyMatch(g -> g.matches(relative));
+    return includes.isEmpty() || anyMatches(includes, relative);
+  }
+
+  // called for every file and directory: a loop, where a stream would be made per call
+  private static boolean anyMatches(List<Glob> globs, Path relative) {
+    for (Glob g : globs) {
+      if (g.matches(relative)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -1,7 +1,5 @@
 package linkdupes.scan;
 
-import linkdupes.fs.FileStat;
-import linkdupes.fs.PathBytes;
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
@@ -15,12 +13,14 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import linkdupes.scan.ScanResult.Root;
-import linkdupes.base.TemporaryNames;
 import linkdupes.base.Paths;
 import linkdupes.base.Problems;
 import linkdupes.base.Progress;
 import linkdupes.base.RunContext;
+import linkdupes.base.TemporaryNames;
+import linkdupes.fs.FileStat;
+import linkdupes.fs.PathBytes;
+import linkdupes.scan.ScanResult.Root;
 
 /**
  * Walks the roots with {@link Files#walkFileTree} and collects the regular files that may have

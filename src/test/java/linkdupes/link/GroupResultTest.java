@@ -9,11 +9,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import linkdupes.fs.FileStat;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.group.TestInodes;
 import linkdupes.plan.LinkGroup;
-import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
 import org.junit.jupiter.api.Test;
 

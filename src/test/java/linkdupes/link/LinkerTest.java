@@ -1,7 +1,5 @@
 package linkdupes.link;
 
-import linkdupes.fs.LinkOps;
-import linkdupes.base.TemporaryNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,15 +17,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import linkdupes.FakeOps;
-import linkdupes.group.Inode;
-import linkdupes.group.Name;
-import linkdupes.group.TestInodes;
-import linkdupes.plan.LinkGroup;
 import linkdupes.base.Problems;
 import linkdupes.base.Progress;
 import linkdupes.base.RunContext;
 import linkdupes.base.Tally;
+import linkdupes.base.TemporaryNames;
 import linkdupes.fs.FileStat;
+import linkdupes.fs.LinkOps;
+import linkdupes.group.Inode;
+import linkdupes.group.Name;
+import linkdupes.group.TestInodes;
+import linkdupes.plan.LinkGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

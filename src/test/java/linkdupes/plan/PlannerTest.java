@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import linkdupes.fs.FileStat;
 import linkdupes.group.ContentGroup;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.group.TestInodes;
-import linkdupes.fs.FileStat;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {

@@ -1,6 +1,5 @@
 package linkdupes.report;
 
-import linkdupes.pipeline.Summary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,15 +12,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractList;
 import java.util.List;
+import linkdupes.fs.FileStat;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.group.TestInodes;
 import linkdupes.link.GroupResult;
+import linkdupes.pipeline.Summary;
 import linkdupes.plan.LinkGroup;
 import linkdupes.plan.LinkPlan;
-import linkdupes.scan.ScanResult;
-import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
+import linkdupes.scan.ScanResult;
 import org.junit.jupiter.api.Test;
 
 /**

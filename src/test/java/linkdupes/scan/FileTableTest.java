@@ -1,7 +1,5 @@
 package linkdupes.scan;
 
-import linkdupes.fs.PathBytes;
-import linkdupes.fs.FileStat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import linkdupes.fs.FileStat;
+import linkdupes.fs.PathBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

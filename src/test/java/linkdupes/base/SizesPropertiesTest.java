@@ -1,6 +1,5 @@
-package linkdupes.report;
+package linkdupes.base;
 
-import linkdupes.base.Sizes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,7 +70,7 @@ class SizesPropertiesTest {
     Tries.run(g -> {
       long ms = g.longIn(0, 1L << 40);
       assertEquals(String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0),
-          TextReport.seconds(ms));
+          Sizes.seconds(ms));
     });
   }
 
