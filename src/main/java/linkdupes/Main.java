@@ -50,7 +50,7 @@ public final class Main {
       // closed here too, so that no display outlives a run that ends early
       try (Progress progress = ProgressDisplay.on(err, asked.progress())) {
         result = new Pipeline(options, ops,
-            new RunContext(problems, new Tally(), progress, asked.verbosity() > 1)).run();
+            new RunContext(problems, new Tally(), progress)).run();
       }
       Reports.write(asked, options.roots(), result, problems.errorCount(), out);
     } catch (RunLock.HeldException e) {

@@ -425,6 +425,22 @@ class EndToEndTest {
   }
 
   @Test
+  void twiceVerboseAlsoWritesTheDebugLogOnStderr() {
+    write(tree.resolve("a"), "same");
+    write(tree.resolve("b"), "same");
+
+    // a JVM of its own: the logging framework reads its level once, when first used
+    CommandRun run = Subprocess.of(Subprocess.linkdupesCommand(Subprocess.testClassPath(),
+        List.of("--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED"), "--no-cache", "-n", "-vv",
+        tree)).run();
+
+    assertEquals(0, run.exitCode(), run::toString);
+    assertTrue(run.err().contains("after walk: 2 candidate files"), run::toString);
+    assertTrue(run.err().contains("after plan: 1 groups"), run::toString);
+    assertTrue(run.out().contains("Would link: 1 name\n"), run::toString);
+  }
+
+  @Test
   void verboseListsKeptAndLinkedNames() {
     byte[] data = random(31, 500);
     Path a = mtime(write(tree.resolve("a"), data), 1_000_000_000L);

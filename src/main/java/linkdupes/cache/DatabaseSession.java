@@ -19,9 +19,13 @@ import linkdupes.group.Name;
 import linkdupes.hash.Digests;
 import linkdupes.link.GroupResult;
 import linkdupes.scan.ScanResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A run's session on a cache file: its lock held, its store opened in the background. */
 final class DatabaseSession implements CacheSession {
+  private static final Logger LOG = LoggerFactory.getLogger(DatabaseSession.class);
+
   private final Path file;
   private final RunLock lock;
   /** The store being opened; once the run needs it, reading it whole stops. */
@@ -71,7 +75,7 @@ final class DatabaseSession implements CacheSession {
       needed.set(true);
       store = opening.join();
       joined = true;
-      run.debug(DatabaseSession.class, "cache {} opened after {} ms", file,
+      LOG.debug("cache {} opened after {} ms", file,
           (System.nanoTime() - started) / 1_000_000);
     }
     return store;
@@ -189,7 +193,7 @@ final class DatabaseSession implements CacheSession {
       }
       long pruned = s.prune(real);
       s.commit();
-      run.debug(DatabaseSession.class, "cache {}: {} hits, {} misses ({} ms looking up, {}), "
+      LOG.debug("cache {}: {} hits, {} misses ({} ms looking up, {}), "
           + "{} entries pruned ({} ms)", s.file(), s.hits(), s.misses(), lookUpNanos / 1_000_000,
           s.preloaded() < 0 ? "in the database" : s.preloaded() + " entries read when opened",
           pruned, (System.nanoTime() - started) / 1_000_000);

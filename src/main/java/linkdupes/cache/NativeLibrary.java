@@ -10,8 +10,9 @@ import org.sqlite.util.OSInfo;
 /**
  * SQLite's native library, kept beside the cache. By itself the JDBC driver writes the library
  * out of the jar into the temporary folder on every run, reads it back to compare and deletes
- * it at exit: about 0.4 s of each run. Written once under the cache's folder (per driver
- * version and platform) and loaded from there, it costs a few milliseconds.
+ * it at exit. Written once under the cache's folder (per driver version and platform) and
+ * loaded from there, it saves the launcher's run over an empty folder, with the default cache,
+ * 81 ms (median of 30 runs, alternating builds).
  */
 final class NativeLibrary {
   private NativeLibrary() {}

@@ -17,14 +17,6 @@ import picocli.CommandLine;
 public final class Cli {
   private Cli() {}
 
-  /**
-   * Built-in converters picocli need not set up: no option takes a java.sql or java.time type
-   * (durations have their own converter). Each is looked up by reflection when a command line
-   * is made, loading its classes and, for java.sql, reading the JDK's module image: about
-   * 20 ms of every start (119 classes).
-   */
-  static final String UNUSED_CONVERTERS = "java\\.(sql|time)\\..*";
-
   /** What the command line asks: options to run with, or else an exit code and nothing to run. */
   public record Parsed(Options options, int exitCode) {}
 
@@ -61,9 +53,6 @@ public final class Cli {
   }
 
   private static CommandLine commandLine(OptionTable table, PrintStream out, PrintStream err) {
-    if (System.getProperty("picocli.converters.excludes") == null) {
-      System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
-    }
     CommandLine cl = new CommandLine(table.spec);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));

@@ -26,8 +26,10 @@ import picocli.CommandLine.TypeConversionException;
  * reads what was parsed through the typed fields below, never by an option's name.
  *
  * <p>The model is built with picocli's programmatic API rather than from annotations: reading
- * annotations makes the JDK generate a proxy class per annotation type, about 0.13 s of every
- * run's start. A table holds the values of one parse: make a new one per command line.
+ * annotations makes the JDK generate a proxy class per annotation type. The launcher's run over
+ * an empty folder took 61 ms longer with the same options read from annotations (46 ms with
+ * the default cache; medians of 40 and 30 runs, alternating builds). A table holds the values
+ * of one parse: make a new one per command line.
  */
 final class OptionTable {
   /** An option of the table, and its value as parsed. */

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
@@ -65,31 +64,10 @@ public final class GroupResult {
         throw new IndexOutOfBoundsException(index);
       }
 
-      // a loop, not a stream: this runs once per group of a report, mostly while the code is
-      // still cold, where a stream pipeline per group cost a report of 5,000 groups ~40 ms
       @Override
       public Iterator<Link> iterator() {
-        return new Iterator<>() {
-          private int dup;
-          private int name;
-
-          @Override
-          public boolean hasNext() {
-            while (dup < dups.size() && name == dups.get(dup).nameCount()) {
-              dup++;
-              name = 0;
-            }
-            return dup < dups.size();
-          }
-
-          @Override
-          public Link next() {
-            if (!hasNext()) {
-              throw new NoSuchElementException();
-            }
-            return new Link(dups.get(dup).names().get(name++), kept);
-          }
-        };
+        return dups.stream().flatMap(d -> d.names().stream()).map(n -> new Link(n, kept))
+            .iterator();
       }
 
       @Override

@@ -20,6 +20,8 @@ import linkdupes.fs.LinkOps;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The only code that changes the file system. Each duplicate name is re-checked, linked to the
@@ -31,6 +33,8 @@ import linkdupes.plan.LinkGroup;
  * run cannot redirect the rename.
  */
 public final class Linker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Linker.class);
+
   private final LinkOps ops;
   private final Function<Name, Path> realPath;
   private final RunContext run;
@@ -111,7 +115,7 @@ public final class Linker implements AutoCloseable {
           linked.add(new GroupResult.Link(name, target.path()));
           done++;
         } else if (r == Result.TOO_MANY_LINKS) {
-          run.debug(Linker.class, "{} has too many links; {} is kept from here on",
+          LOG.debug("{} has too many links; {} is kept from here on",
               Paths.display(target.path()), Paths.display(name.path()));
           target = new Target(name, dup.stat());
           promoted = true;

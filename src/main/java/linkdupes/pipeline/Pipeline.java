@@ -19,12 +19,13 @@ import linkdupes.hash.Digests;
 import linkdupes.link.GroupResult;
 import linkdupes.link.Leftovers;
 import linkdupes.link.Linker;
-import linkdupes.plan.LinkGroup;
 import linkdupes.plan.LinkPlan;
 import linkdupes.plan.Planner;
 import linkdupes.scan.FileTable;
 import linkdupes.scan.ScanResult;
 import linkdupes.scan.TreeWalker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The run, stage by stage: walk the roots, group the files by size, then by inode (names of
@@ -33,6 +34,8 @@ import linkdupes.scan.TreeWalker;
  * only while it holds two or more inodes, so nothing already linked is read.
  */
 public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
   /** Files of the size groups taken through the inode and content stages at once. */
   static final int BATCH_FILES = 1 << 16;
   /**
@@ -149,12 +152,7 @@ public final class Pipeline {
 
   /** A dry run's results: every group as planned. */
   private static List<GroupResult> planned(LinkPlan plan) {
-    // a loop, not a stream: each lambda is a class spun at its first use
-    List<GroupResult> results = new ArrayList<>(plan.groups().size());
-    for (LinkGroup g : plan.groups()) {
-      results.add(GroupResult.planned(g));
-    }
-    return results;
+    return plan.groups().stream().map(GroupResult::planned).toList();
   }
 
   private Summary summary(ScanResult scan, LinkPlan plan, Summary.Linked linked) {
@@ -164,7 +162,7 @@ public final class Pipeline {
   }
 
   private void log(String stage, long count, String what) {
-    run.debug(Pipeline.class, "after {}: {} {} ({} ms)", stage, count, what,
+    LOG.debug("after {}: {} {} ({} ms)", stage, count, what,
         (System.nanoTime() - start) / 1_000_000);
   }
 }

@@ -20,13 +20,8 @@ public record Summary(boolean dryRun, ScanResult.Counts scanned, LinkPlan.Counts
    */
   public record Linked(long names, long bytesFreed, long leftoversRemoved) {
     static Linked of(List<GroupResult> results, long leftovers) {
-      long names = 0;
-      long freed = 0;
-      for (GroupResult r : results) {
-        names += r.linkedCount();
-        freed += r.bytesFreed();
-      }
-      return new Linked(names, freed, leftovers);
+      return new Linked(results.stream().mapToLong(GroupResult::linkedCount).sum(),
+          results.stream().mapToLong(GroupResult::bytesFreed).sum(), leftovers);
     }
   }
 }

@@ -17,27 +17,17 @@ public record LinkPlan(List<LinkGroup> groups, long leftOtherMetadata, long left
 
   /** Names to be replaced by a link to their group's kept inode. */
   public long namesToLink() {
-    long n = 0;
-    for (LinkGroup g : groups) {
-      n += g.namesToLink();
-    }
-    return n;
+    return groups.stream().mapToLong(LinkGroup::namesToLink).sum();
   }
 
   /** Bytes freed when every name is linked. */
   public long bytesToFree() {
-    long n = 0;
-    for (LinkGroup g : groups) {
-      n += g.bytesToFree();
-    }
-    return n;
+    return groups.stream().mapToLong(LinkGroup::bytesToFree).sum();
   }
 
   public Counts counts() {
-    long outside = 0;
-    for (LinkGroup g : groups) {
-      outside += g.duplicatesWithOutsideNames();
-    }
-    return new Counts(groups.size(), outside, leftOtherMetadata, leftOtherDevice);
+    return new Counts(groups.size(),
+        groups.stream().mapToLong(LinkGroup::duplicatesWithOutsideNames).sum(),
+        leftOtherMetadata, leftOtherDevice);
   }
 }

@@ -19,18 +19,9 @@ import linkdupes.group.Name;
  * root given first, then the path.
  */
 public final class Planner {
-  /**
-   * Root given first, then path (compared as the system's bytes). The comparators here are
-   * written out rather than composed of lambdas: each lambda is a class spun at its first use,
-   * and composing these cost every run about 30 ms before any group was planned.
-   */
-  private static final Comparator<Name> NAME_ORDER = new Comparator<>() {
-    @Override
-    public int compare(Name a, Name b) {
-      int c = Integer.compare(a.root(), b.root());
-      return c != 0 ? c : a.path().compareTo(b.path());
-    }
-  };
+  /** Root given first, then path (compared as the system's bytes). */
+  private static final Comparator<Name> NAME_ORDER =
+      Comparator.comparingInt(Name::root).thenComparing(Name::path);
 
   private final Policy policy;
   private final Comparator<Inode> keepOrder;
@@ -76,20 +67,9 @@ public final class Planner {
    * groups that tie on bytes, once each, not on every comparison.
    */
   private static void sortLargestFirst(List<LinkGroup> groups) {
-    groups.sort(new Comparator<LinkGroup>() {
-      @Override
-      public int compare(LinkGroup a, LinkGroup b) {
-        return Long.compare(b.bytesToFree(), a.bytesToFree());
-      }
-    });
-    record Keyed(LinkGroup group, Name name, Path path) {}
-    Comparator<Keyed> byName = new Comparator<>() {
-      @Override
-      public int compare(Keyed a, Keyed b) {
-        int c = Integer.compare(a.name().root(), b.name().root());
-        return c != 0 ? c : a.path().compareTo(b.path());
-      }
-    };
+    groups.sort(Comparator.comparingLong(LinkGroup::bytesToFree).reversed());
+    record Keyed(LinkGroup group, int root, Path path) {}
+    Comparator<Keyed> byName = Comparator.comparingInt(Keyed::root).thenComparing(Keyed::path);
     int start = 0;
     while (start < groups.size()) {
       long bytes = groups.get(start).bytesToFree();
@@ -101,7 +81,7 @@ public final class Planner {
         List<Keyed> run = new ArrayList<>(end - start);
         for (LinkGroup g : groups.subList(start, end)) {
           Name n = g.kept().firstName();
-          run.add(new Keyed(g, n, n.path()));
+          run.add(new Keyed(g, n.root(), n.path()));
         }
         run.sort(byName);
         for (int i = 0; i < run.size(); i++) {
@@ -148,24 +128,16 @@ public final class Planner {
     return new LinkGroup(kept, duplicates, sha256);
   }
 
-  /** Best candidate to keep first. */
+  /**
+   * Best candidate to keep first: one with names outside the trees, then the most links, then
+   * the oldest (or newest) time, then the first name.
+   */
   Comparator<Inode> keepOrder() {
-    boolean newest = policy.keepNewest();
-    return new Comparator<>() {
-      @Override
-      public int compare(Inode a, Inode b) {
-        // names outside the trees first, then most links, then the time, then the name
-        int c = Boolean.compare(!a.hasOutsideNames(), !b.hasOutsideNames());
-        if (c == 0) {
-          c = Integer.compare(b.nlink(), a.nlink());
-        }
-        if (c == 0) {
-          c = newest ? Long.compare(b.mtimeNanos(), a.mtimeNanos())
-              : Long.compare(a.mtimeNanos(), b.mtimeNanos());
-        }
-        return c != 0 ? c : NAME_ORDER.compare(firstName(a), firstName(b));
-      }
-    };
+    Comparator<Inode> byTime = Comparator.comparingLong(Inode::mtimeNanos);
+    return Comparator.comparing((Inode i) -> !i.hasOutsideNames())
+        .thenComparing(Comparator.comparingInt(Inode::nlink).reversed())
+        .thenComparing(policy.keepNewest() ? byTime.reversed() : byTime)
+        .thenComparing(Planner::firstName, NAME_ORDER);
   }
 
   private static Name firstName(Inode inode) {

@@ -26,18 +26,6 @@ final class DirectoryPairs {
     boolean within() {
       return a.equals(b);
     }
-
-    // written out: a record's generated equals and hashCode cost a run ~30 ms of method handle
-    // set-up the first time one is called
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Pair p && p.a.equals(a) && p.b.equals(b);
-    }
-
-    @Override
-    public int hashCode() {
-      return a.hashCode() * 31 + b.hashCode();
-    }
   }
 
   /** One pair's totals. */
@@ -58,7 +46,11 @@ final class DirectoryPairs {
   private final Path base;
   private final Path realBase;
   private final Map<Path, String> shown = new HashMap<>();
-  private final Map<Pair, Shared> pairs = new HashMap<>();
+  /**
+   * The pairs by their first directory, then their second: two maps of strings rather than
+   * one keyed by the pair, whose generated equals would cost a run's first use 17-47 ms.
+   */
+  private final Map<String, Map<String, Shared>> pairs = new HashMap<>();
 
   /** With one root, directories are shown relative to it; with several, as found. */
   DirectoryPairs(List<Path> roots) {
@@ -91,7 +83,12 @@ final class DirectoryPairs {
         }
         // the name's directory as the walk holds it: no path is built per name
         Pair p = Pair.of(keptDir, directory(link.name().parent()));
-        Shared s = pairs.computeIfAbsent(p, Shared::new);
+        Map<String, Shared> withA = pairs.computeIfAbsent(p.a(), a -> new HashMap<>());
+        Shared s = withA.get(p.b());
+        if (s == null) {
+          s = new Shared(p);
+          withA.put(p.b(), s);
+        }
         s.bytes += size;
         s.files++;
       }
@@ -100,7 +97,10 @@ final class DirectoryPairs {
 
   /** Every pair, largest first. */
   List<Shared> sorted() {
-    List<Shared> list = new ArrayList<>(pairs.values());
+    List<Shared> list = new ArrayList<>();
+    for (Map<String, Shared> withA : pairs.values()) {
+      list.addAll(withA.values());
+    }
     list.sort(ORDER);
     return list;
   }

@@ -190,8 +190,6 @@ public final class TextReport {
     return Sizes.seconds(s.elapsed().toMillis());
   }
 
-
-  // padding by hand: the formatter's first use costs a fresh JVM ~20-45 ms (locale data)
   private static String padRight(String s, int width) {
     return s.length() >= width ? s : s + " ".repeat(width - s.length());
   }

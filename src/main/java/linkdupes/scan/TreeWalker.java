@@ -74,8 +74,8 @@ public final class TreeWalker {
             ? new NoSuchFileException(p.toString(), null, "No such file or directory") : e);
       }
     }
-    // roots are compared by identity: a record's generated equals would cost the run ~30 ms
-    // of method handle set-up the first time it is called
+    // another root is another Root object: records are not compared here, whose generated
+    // equals would cost a run its first-use linking (see FileTable.Meta)
     List<Root> kept = new ArrayList<>();
     List<Root> inside = new ArrayList<>();
     for (Root r : resolved) {

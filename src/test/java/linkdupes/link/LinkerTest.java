@@ -221,7 +221,7 @@ class LinkerTest {
       }
     };
     return Linker.linkAll(groups, threads, ops, n -> n.path().toAbsolutePath(),
-        new RunContext(problems, tally, counting, false));
+        new RunContext(problems, tally, counting));
   }
 
   @Test
