@@ -179,8 +179,9 @@ class EdgeCasesTest {
     Outcome o = Outcome.main(tmp, tree);
 
     o.run().assertCleanSuccess();
-    o.after().assertOneInode(List.of(Path.of("tree", longName), tmp.relativize(deep.resolve(longName)),
-        tmp.relativize(deep.resolve("short")), Path.of("tree", "x")));
+    o.after().assertOneInode(List.of(Path.of("tree", longName),
+        tmp.relativize(deep.resolve(longName)), tmp.relativize(deep.resolve("short")),
+        Path.of("tree", "x")));
     assertEquals(o.before().ino("tree", "x"), o.after().ino("tree", longName));
     assertEquals(3 * 3000, o.run().freedBytes());
   }

@@ -451,8 +451,8 @@ class EndToEndTest {
 
     o.run().assertCleanSuccess();
     List<String> lines = o.run().out().lines().toList();
-    assertEquals(List.of("  keep " + a), lines.stream().filter(l -> l.startsWith("  keep ")).toList(),
-        o.run()::toString);
+    assertEquals(List.of("  keep " + a),
+        lines.stream().filter(l -> l.startsWith("  keep ")).toList(), o.run()::toString);
     assertEquals(List.of("  link " + b, "  link " + c),
         lines.stream().filter(l -> l.startsWith("  link ")).sorted().toList(), o.run()::toString);
     o.after().assertOneInode(rel("tree/a", "tree/b", "tree/c"));

@@ -19,10 +19,6 @@ public final class TextReport {
   private final boolean exactBytes;
   private final List<Path> roots;
 
-  public TextReport(PrintStream out, int verbosity) {
-    this(out, verbosity, false, List.of());
-  }
-
   /**
    * @param exactBytes sizes as byte counts instead of binary units
    * @param roots the paths given: with one, directories are shown relative to it

@@ -29,7 +29,7 @@ public final class FileTable {
   private final boolean bytes = PathBytes.available();
   private final List<Path> dirs = new ArrayList<>();
   private final Map<Path, Integer> dirIndex = new HashMap<>();
-  /** The distinct (device, mode, owner, group, root) of the rows: few, so each row holds an index. */
+  /** The distinct (device, mode, owner, group, root) of the rows: few, each row an index. */
   private final Map<Meta, Integer> metaIndex = new HashMap<>();
   private final List<Meta> metas = new ArrayList<>();
 

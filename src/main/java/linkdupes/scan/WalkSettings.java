@@ -9,10 +9,4 @@ import java.util.List;
  */
 public record WalkSettings(
     boolean followSymlinks, boolean oneFileSystem, List<String> includes, List<String> excludes,
-    long minSize, long maxSize, Duration minAge) {
-
-  public WalkSettings(boolean followSymlinks, boolean oneFileSystem, List<String> includes,
-      List<String> excludes, long minSize, long maxSize) {
-    this(followSymlinks, oneFileSystem, includes, excludes, minSize, maxSize, Duration.ZERO);
-  }
-}
+    long minSize, long maxSize, Duration minAge) {}

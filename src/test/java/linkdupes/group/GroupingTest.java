@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 class GroupingTest {
   @TempDir Path dir;
 
-  private final Problems problems = new Problems(new PrintStream(new ByteArrayOutputStream()), true);
+  private final Problems problems =
+      new Problems(new PrintStream(new ByteArrayOutputStream()), true);
+  private final RunContext run = new RunContext(problems, new Tally());
 
   @Test
   void dropsFilesWhoseSizeNoOtherFileHas() {
@@ -70,7 +72,7 @@ class GroupingTest {
     Path c = Files.writeString(dir.resolve("c"), "same");
     FileTable found = table(a, b, c);
     List<List<Inode>> groups =
-        Grouping.byInode(found, Grouping.bySize(found), false, new RunContext(problems, new Tally()));
+        Grouping.byInode(found, Grouping.bySize(found), false, run);
     assertEquals(1, groups.size());
     assertEquals(2, groups.get(0).size());
     assertEquals(List.of(a, b), groups.get(0).get(0).names().stream().map(Name::path).toList());
@@ -87,11 +89,11 @@ class GroupingTest {
             new FileStat(i % 4 == 0 ? 2 : 1, i % 5, 10, 0, 0, 0100644, 0, 0, 1));
       }
       List<List<Inode>> groups =
-          Grouping.byInode(table, Grouping.bySize(table), false, new RunContext(problems, new Tally()));
+          Grouping.byInode(table, Grouping.bySize(table), false, run);
       java.util.Map<String, List<String>> expected = new java.util.LinkedHashMap<>();
       for (int i = 0; i < files; i++) {
-        expected.computeIfAbsent((i % 4 == 0 ? 2 : 1) + ":" + i % 5, k -> new java.util.ArrayList<>())
-            .add("f" + i);
+        expected.computeIfAbsent((i % 4 == 0 ? 2 : 1) + ":" + i % 5,
+            k -> new java.util.ArrayList<>()).add("f" + i);
       }
       assertEquals(1, groups.size(), files + " files");
       assertEquals(List.copyOf(expected.values()), groups.get(0).stream()
@@ -121,7 +123,7 @@ class GroupingTest {
       expected.computeIfAbsent(d + ":" + n, k -> new java.util.ArrayList<>()).add("f" + i);
     }
     List<List<Inode>> groups =
-        Grouping.byInode(table, Grouping.bySize(table), false, new RunContext(problems, new Tally()));
+        Grouping.byInode(table, Grouping.bySize(table), false, run);
     assertEquals(1, groups.size());
     assertEquals(inodes, expected.size());
     assertEquals(inodes, groups.get(0).size(), "inodes found"); // a short message first
@@ -134,7 +136,7 @@ class GroupingTest {
     Path a = Files.writeString(dir.resolve("a"), "same");
     Path b = Files.createLink(dir.resolve("b"), a);
     FileTable found = table(a, b);
-    assertTrue(Grouping.byInode(found, Grouping.bySize(found), false, new RunContext(problems, new Tally()))
+    assertTrue(Grouping.byInode(found, Grouping.bySize(found), false, run)
         .isEmpty());
   }
 
@@ -146,7 +148,7 @@ class GroupingTest {
     FileTable found = table(a, viaLink, c);
     List<List<Inode>> groups =
         Grouping.byInode(found, Grouping.bySize(found), true,
-            new RunContext(problems, new Tally()));
+            run);
     assertEquals(1, groups.size());
     assertEquals(List.of(List.of(a.toRealPath()), List.of(c.toRealPath())),
         groups.get(0).stream().map(i -> i.names().stream().map(Name::path).toList()).toList());
@@ -161,7 +163,8 @@ class GroupingTest {
     Files.writeString(c, "same but longer now");
     Files.delete(gone);
     Tally tally = new Tally();
-    assertTrue(Grouping.byInode(found, Grouping.bySize(found), true, new RunContext(problems, tally)).isEmpty());
+    assertTrue(Grouping.byInode(found, Grouping.bySize(found), true,
+        new RunContext(problems, tally)).isEmpty());
     assertEquals(2, tally.changed.get());
   }
 

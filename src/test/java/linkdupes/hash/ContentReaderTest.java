@@ -74,7 +74,7 @@ class ContentReaderTest {
 
   @ParameterizedTest
   @ValueSource(ints = {1, 4096, 8191, 8192, 8193, 100_000, 3 << 20})
-  void fullDigestIsTheSha256OfEveryByte(int size) throws Exception {
+  void theSha256IsTheDigestOfEveryByte(int size) throws Exception {
     byte[] data = random(size, size);
     Path p = Files.write(dir.resolve("f"), data);
     try (ContentReader h = new ContentReader(1, false, run)) {
@@ -83,7 +83,7 @@ class ContentReaderTest {
   }
 
   @Test
-  void partialDigestTellsApartFilesThatDifferInTheFirstOrLastBlock() throws Exception {
+  void theEndsKeyTellsApartFilesThatDifferInTheFirstOrLastBlock() throws Exception {
     byte[] data = random(200_000, 1);
     Path a = Files.write(dir.resolve("a"), data);
     data[10] ^= 1;
@@ -96,7 +96,8 @@ class ContentReaderTest {
           h.byEnds(List.of(List.of(inode(a), inode(head), inode(tail))), Digests.NONE);
       assertTrue(groups.open().isEmpty() && groups.same().isEmpty());
     }
-    assertEquals(3 * 2 * ContentReader.BLOCK, tally.bytesRead.get(), "only the two blocks are read");
+    assertEquals(3 * 2 * ContentReader.BLOCK, tally.bytesRead.get(),
+        "only the two blocks are read");
   }
 
   @Test
@@ -251,7 +252,8 @@ class ContentReaderTest {
       assertEquals(List.of(List.of(a, b)), same);
     }
     long chunk = LockstepComparer.CHUNK;
-    assertEquals(3L * 2 * ContentReader.BLOCK + 3 * chunk + 2 * (size - chunk), tally.bytesRead.get(),
+    assertEquals(3L * 2 * ContentReader.BLOCK + 3 * chunk + 2 * (size - chunk),
+        tally.bytesRead.get(),
         "c is read up to the chunk where it differs, a and b once in full");
   }
 

@@ -227,7 +227,7 @@ class LinkerTest {
   @Test
   void groupsLinkedOnSeveralThreadsAreAllLinkedAndReportedInTheirOrder() throws Exception {
     List<LinkGroup> groups = groups(60);
-    java.util.concurrent.atomic.AtomicInteger after = new java.util.concurrent.atomic.AtomicInteger();
+    var after = new java.util.concurrent.atomic.AtomicInteger();
     java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     List<GroupResult> results = linkAll(groups, 4, LinkOps.SYSTEM, () -> {
       after.incrementAndGet();

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
 import linkdupes.base.Problems;
@@ -39,7 +40,7 @@ class TreeWalkerTest {
   }
 
   private static WalkSettings settings(List<String> inc, List<String> exc) {
-    return new WalkSettings(false, false, inc, exc, 1, Long.MAX_VALUE);
+    return new WalkSettings(false, false, inc, exc, 1, Long.MAX_VALUE, Duration.ZERO);
   }
 
   private List<String> names(ScanResult r) {
@@ -76,7 +77,8 @@ class TreeWalkerTest {
 
   @Test
   void sizeLimitsSelectCandidates() throws Exception {
-    ScanResult r = walk(new WalkSettings(false, false, List.of(), List.of(), 2, 3), dir);
+    ScanResult r =
+        walk(new WalkSettings(false, false, List.of(), List.of(), 2, 3, Duration.ZERO), dir);
     assertEquals(List.of("sub/a.txt", "sub/deeper/b.tmp"), names(r));
   }
 
@@ -92,7 +94,8 @@ class TreeWalkerTest {
   @Test
   void followsSymlinksOnlyWhenAskedAndReportsLoops() throws Exception {
     Files.createSymbolicLink(dir.resolve("sub/loop"), dir);
-    ScanResult r = walk(new WalkSettings(true, false, List.of(), List.of(), 1, Long.MAX_VALUE),
+    ScanResult r = walk(new WalkSettings(true, false, List.of(), List.of(), 1, Long.MAX_VALUE,
+        Duration.ZERO),
         dir.resolve("sub"));
     assertTrue(r.counts().symlinkLoops() >= 1, "loop reported");
     assertTrue(r.candidates().rows() > 2, "followed into the linked directory");
