@@ -30,16 +30,16 @@ class CronOutputTest {
   private static final String TIME = "\\d+\\.\\d s";
 
   @TempDir Path tmp;
-  Path tree;
+  TestTree tree;
   Path kept;
 
   @BeforeEach
   void setUp() {
-    tree = Trees.mkdirs(tmp.resolve("tree"));
-    kept = mtime(write(tree.resolve("a"), DATA), T);
-    mtime(write(tree.resolve("b"), DATA), T + 1);
-    mtime(write(tree.resolve("sub/c"), DATA), T + 2);
-    write(tree.resolve("unique"), random(80_002, 500));
+    tree = TestTree.in(tmp);
+    kept = mtime(write(tree.path("a"), DATA), T);
+    mtime(write(tree.path("b"), DATA), T + 1);
+    mtime(write(tree.path("sub/c"), DATA), T + 2);
+    write(tree.path("unique"), random(80_002, 500));
   }
 
   /** Link operations under which every link to {@code kept} fails as on a full disk. */
@@ -56,7 +56,7 @@ class CronOutputTest {
 
   @Test
   void summaryOfADryRunIsOneLineSayingWhatWouldBeDone() {
-    Outcome o = Outcome.main(tmp, "--summary", "--dry-run", tree);
+    Outcome o = tree.run("--summary", "--dry-run");
 
     o.run().assertCleanSuccess();
     o.before().assertIdenticalTo(o.after());
@@ -66,7 +66,7 @@ class CronOutputTest {
 
   @Test
   void summaryOfARealRunIsOneLineSayingWhatWasDone() {
-    Outcome o = Outcome.main(tmp, "--summary", tree);
+    Outcome o = tree.run("--summary");
 
     o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/a", "tree/b", "tree/sub/c"));
@@ -102,7 +102,7 @@ class CronOutputTest {
 
   @Test
   void summaryCountsErrors() {
-    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(fullDisk(), "--summary", tree));
+    Outcome o = tree.runWith(fullDisk(), "--summary");
 
     assertEquals(1, o.run().exitCode(), o.run()::toString);
     o.before().assertIdenticalTo(o.after());
@@ -115,7 +115,7 @@ class CronOutputTest {
   @ParameterizedTest(name = "--summary --format {0}")
   @ValueSource(strings = {"json", "csv"})
   void summaryWithAMachineReadableFormatIsBadUsage(String format) {
-    Outcome o = Outcome.main(tmp, "--summary", "--format", format, tree);
+    Outcome o = tree.run("--summary", "--format", format);
 
     assertEquals(2, o.run().exitCode(), o.run()::toString);
     assertEquals("", o.run().out());
@@ -132,7 +132,7 @@ class CronOutputTest {
   @ParameterizedTest(name = "dry run: {0}")
   @ValueSource(booleans = {true, false})
   void quietPrintsNothingAtAllWhenAllIsFine(boolean dryRun) {
-    Outcome o = dryRun ? Outcome.main(tmp, "-q", "-n", tree) : Outcome.main(tmp, "-q", tree);
+    Outcome o = dryRun ? tree.run("-q", "-n") : tree.run("-q");
 
     o.run().assertCleanSuccess();
     assertEquals("", o.run().out());
@@ -141,7 +141,7 @@ class CronOutputTest {
 
   @Test
   void quietLeavesOutWarnings() {
-    symlink(tree.resolve("sub/up"), "..");
+    symlink(tree.path("sub/up"), "..");
     CommandRun loud = CommandRun.main("-n", "--follow-symlinks", tree);
     assertTrue(loud.err().contains("symbolic link loop"), () -> "premise: a warning; " + loud);
     assertEquals(0, loud.exitCode(), loud::toString);
@@ -154,7 +154,7 @@ class CronOutputTest {
 
   @Test
   void quietPrintsTheErrorsOfARunThatFailed() {
-    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(fullDisk(), "-q", tree));
+    Outcome o = tree.runWith(fullDisk(), "-q");
 
     assertEquals(1, o.run().exitCode(), o.run()::toString);
     assertEquals("", o.run().out());
@@ -167,7 +167,7 @@ class CronOutputTest {
 
   @Test
   void quietSummaryPrintsNothingWhenAllIsFine() {
-    Outcome o = Outcome.main(tmp, "-q", "--summary", tree);
+    Outcome o = tree.run("-q", "--summary");
 
     o.run().assertCleanSuccess();
     assertEquals("", o.run().out());
@@ -176,7 +176,7 @@ class CronOutputTest {
 
   @Test
   void quietSummaryPrintsTheLineWhenARunFailed() {
-    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(fullDisk(), "-q", "--summary", tree));
+    Outcome o = tree.runWith(fullDisk(), "-q", "--summary");
 
     assertEquals(1, o.run().exitCode(), o.run()::toString);
     assertLine("linkdupes: 4 files, 1 group, 0 names linked, freed 0 B \\(0 bytes\\), "

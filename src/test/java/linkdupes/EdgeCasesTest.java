@@ -32,27 +32,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Odd trees and failing file systems: symlinks, FIFOs, odd names, near-twins, full disks. */
 class EdgeCasesTest {
   @TempDir Path tmp;
-  Path tree;
+  TestTree tree;
 
   @BeforeEach
   void setUp() {
-    tree = Trees.mkdirs(tmp.resolve("tree"));
+    tree = TestTree.in(tmp);
   }
 
   @Test
   void neverFollowsNorReplacesSymlinks() {
     byte[] data = random(1, 2000);
-    write(tree.resolve("real"), data);
-    write(tree.resolve("copy"), data);
+    write(tree.path("real"), data);
+    write(tree.path("copy"), data);
     write(tmp.resolve("outside/ext"), data);
-    symlink(tree.resolve("link-to-real"), "real");
-    symlink(tree.resolve("abs-link-to-copy"), tree.resolve("copy").toString());
-    symlink(tree.resolve("link-to-outside"), "../outside/ext");
-    symlink(tree.resolve("dir/loop"), "..");
-    symlink(tree.resolve("dangling"), "no-such-file");
-    symlink(tree.resolve("self"), "self");
+    symlink(tree.path("link-to-real"), "real");
+    symlink(tree.path("abs-link-to-copy"), tree.path("copy").toString());
+    symlink(tree.path("link-to-outside"), "../outside/ext");
+    symlink(tree.path("dir/loop"), "..");
+    symlink(tree.path("dangling"), "no-such-file");
+    symlink(tree.path("self"), "self");
 
-    Outcome o = Outcome.main(tmp, tree);
+    Outcome o = tree.run();
 
     o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/real", "tree/copy"));
@@ -74,7 +74,7 @@ class EdgeCasesTest {
   @Test
   void symlinkGivenAsRootIsNotLinkedOver() {
     byte[] data = random(2, 2000);
-    write(tree.resolve("a"), data);
+    write(tree.path("a"), data);
     write(tmp.resolve("other/b"), data);
     Path link = symlink(tmp.resolve("link-to-a"), "tree/a");
 
@@ -89,14 +89,12 @@ class EdgeCasesTest {
   @Test
   void leavesFifoAloneWithoutHanging() {
     Assumptions.assumeTrue(Trees.canRun("mkfifo"), "mkfifo is not installed");
-    byte[] data = random(3, 100);
-    write(tree.resolve("a"), data);
-    write(tree.resolve("b"), data);
-    Trees.mkfifo(tree.resolve("fifo"));
-    Trees.mkfifo(Trees.mkdirs(tree.resolve("sub")).resolve("fifo2"));
+    tree.copies(3, 100, "a", "b");
+    Trees.mkfifo(tree.path("fifo"));
+    Trees.mkfifo(Trees.mkdirs(tree.path("sub")).resolve("fifo2"));
 
     Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(30),
-        () -> Outcome.main(tmp, tree));
+        () -> tree.run());
 
     o.run().assertCleanSuccess();
     assertEquals(TreeListing.Type.OTHER, o.after().get("tree", "fifo").type());
@@ -109,13 +107,11 @@ class EdgeCasesTest {
   @Test
   void fifoGivenAsRootDoesNotHang() {
     Assumptions.assumeTrue(Trees.canRun("mkfifo"), "mkfifo is not installed");
-    byte[] data = random(4, 100);
-    write(tree.resolve("a"), data);
-    write(tree.resolve("b"), data);
+    tree.copies(4, 100, "a", "b");
     Path fifo = Trees.mkfifo(tmp.resolve("fifo"));
 
     Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(30),
-        () -> Outcome.main(tmp, fifo, tree));
+        () -> tree.run(fifo));
 
     o.run().assertCleanSuccess();
     assertEquals(o.before().get("fifo"), o.after().get("fifo"));
@@ -125,18 +121,18 @@ class EdgeCasesTest {
   @Test
   void linksNamesWithSpacesNewlinesAndInvalidUtf8() {
     byte[] data = random(5, 3000);
-    write(tree.resolve("plain.txt"), data);
-    write(tree.resolve("with  two spaces .txt"), data);
-    write(tree.resolve("new\nline.txt"), data);
-    write(tree.resolve("back\\slash\ttab.txt"), data);
+    write(tree.path("plain.txt"), data);
+    write(tree.path("with  two spaces .txt"), data);
+    write(tree.path("new\nline.txt"), data);
+    write(tree.path("back\\slash\ttab.txt"), data);
     // Names that are not valid UTF-8 cannot be written from a Java String: bash makes them.
     write(tmp.resolve("data.bin"), data);
-    Trees.bash(tree, "cp ../data.bin $'bad-\\xff\\xfe.txt'"
+    Trees.bash(tree.root(), "cp ../data.bin $'bad-\\xff\\xfe.txt'"
         + " && mkdir $'dir-\\xc3\\x28'"
         + " && cp ../data.bin $'dir-\\xc3\\x28/bad-\\x80-copy.txt'");
 
-    List<Path> bad = Trees.childrenContaining(tree, "bad-");
-    List<Path> badDir = Trees.childrenContaining(tree, "dir-");
+    List<Path> bad = Trees.childrenContaining(tree.root(), "bad-");
+    List<Path> badDir = Trees.childrenContaining(tree.root(), "dir-");
     assertEquals(1, bad.size(), bad::toString);
     assertEquals(1, badDir.size(), badDir::toString);
     List<Path> badNested = Trees.childrenContaining(badDir.get(0), "bad-");
@@ -144,7 +140,7 @@ class EdgeCasesTest {
     assertTrue(bad.get(0).getFileName().toString().contains("\uFFFD"),
         "the name must really hold invalid UTF-8");
 
-    Outcome o = Outcome.main(tmp, "-v", tree);
+    Outcome o = tree.run("-v");
 
     o.run().assertCleanSuccess();
     List<Path> all = new ArrayList<>(rel("tree/plain.txt", "tree/with  two spaces .txt",
@@ -165,18 +161,18 @@ class EdgeCasesTest {
     byte[] data = random(6, 3000);
     String longName = "n".repeat(246) + ".txt";
     assertEquals(250, longName.length());
-    Path deep = tree;
+    Path deep = tree.root();
     for (int i = 0; i < 40; i++) {
       deep = deep.resolve("d" + i);
     }
-    write(tree.resolve(longName), data);
+    write(tree.path(longName), data);
     write(deep.resolve(longName), data);
     write(deep.resolve("short"), data);
-    write(tree.resolve("x"), data);
+    write(tree.path("x"), data);
     // the long name sorts last and is newest, so it is replaced, not kept
-    mtime(tree.resolve("x"), 1_000_000_000L);
+    mtime(tree.path("x"), 1_000_000_000L);
 
-    Outcome o = Outcome.main(tmp, tree);
+    Outcome o = tree.run();
 
     o.run().assertCleanSuccess();
     o.after().assertOneInode(List.of(Path.of("tree", longName),
@@ -198,11 +194,11 @@ class EdgeCasesTest {
     byte[] data = random(7, size);
     byte[] twin = data.clone();
     twin[offset] ^= 0x01;
-    write(tree.resolve("a"), data);
-    write(tree.resolve("b"), data);
-    write(tree.resolve("twin"), twin);
+    write(tree.path("a"), data);
+    write(tree.path("b"), data);
+    write(tree.path("twin"), twin);
 
-    Outcome o = Outcome.main(tmp, tree);
+    Outcome o = tree.run();
 
     o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/a", "tree/b"));
@@ -231,10 +227,10 @@ class EdgeCasesTest {
 
   /** Runs on a tree of the files {@code a} and {@code b}, and checks that it changed nothing. */
   private void assertNeverMerged(byte[] a, byte[] b) {
-    write(tree.resolve("a"), a);
-    write(tree.resolve("b"), b);
+    write(tree.path("a"), a);
+    write(tree.path("b"), b);
 
-    Outcome o = Outcome.main(tmp, tree);
+    Outcome o = tree.run();
 
     o.run().assertCleanSuccess();
     o.before().assertIdenticalTo(o.after());
@@ -247,11 +243,11 @@ class EdgeCasesTest {
     byte[] data = random(12, size);
     byte[] twin = data.clone();
     twin[size - 1] ^= (byte) 0x80;
-    write(tree.resolve("big-a"), data);
-    write(tree.resolve("big-b"), data);
-    write(tree.resolve("big-twin"), twin);
+    write(tree.path("big-a"), data);
+    write(tree.path("big-b"), data);
+    write(tree.path("big-twin"), twin);
 
-    Outcome o = Outcome.main(tmp, tree);
+    Outcome o = tree.run();
 
     o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/big-a", "tree/big-b"));
@@ -262,17 +258,14 @@ class EdgeCasesTest {
 
   @Test
   void reportsFullDiskAndKeepsEveryName() {
-    byte[] data = random(13, 1000);
-    write(tree.resolve("a"), data);
-    write(tree.resolve("b"), data);
-    write(tree.resolve("sub/c"), data);
+    tree.copies(13, 1000, "a", "b", "sub/c");
     AtomicInteger attempts = new AtomicInteger();
     LinkOps full = FakeOps.withCreateLink((link, existing) -> {
       attempts.incrementAndGet();
       throw new FileSystemException(link.toString(), null, "No space left on device");
     });
 
-    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(full, tree));
+    Outcome o = tree.runWith(full);
 
     assertEquals(1, o.run().exitCode(), o.run()::toString);
     assertTrue(attempts.get() >= 2, "createLink must have been tried");
@@ -280,7 +273,7 @@ class EdgeCasesTest {
     List<String> errors = o.run().err().lines().filter(l -> l.contains("No space left on device"))
         .toList();
     assertEquals(2, errors.size(), o.run()::toString);
-    long named = Arrays.asList(tree.resolve("a"), tree.resolve("b"), tree.resolve("sub/c"))
+    long named = Arrays.asList(tree.path("a"), tree.path("b"), tree.path("sub/c"))
         .stream().filter(p -> errors.stream().anyMatch(l -> l.contains(p + ":"))).count();
     assertEquals(2, named, "each error names the duplicate's path\n" + o.run());
     assertEquals(0, o.run().freedBytes());
@@ -289,9 +282,7 @@ class EdgeCasesTest {
 
   @Test
   void removesTemporaryNameWhenRenameFails() {
-    byte[] data = random(14, 1000);
-    write(tree.resolve("a"), data);
-    write(tree.resolve("b"), data);
+    tree.copies(14, 1000, "a", "b");
     AtomicInteger renames = new AtomicInteger();
     LinkOps readOnly = new FakeOps() {
       @Override
@@ -303,7 +294,7 @@ class EdgeCasesTest {
       }
     };
 
-    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(readOnly, tree));
+    Outcome o = tree.runWith(readOnly);
 
     assertEquals(1, o.run().exitCode(), o.run()::toString);
     assertEquals(1, renames.get());
@@ -317,12 +308,12 @@ class EdgeCasesTest {
     byte[] data = random(15, 777);
     List<Path> names = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      write(tree.resolve("f" + i), data);
-      mtime(tree.resolve("f" + i), 1_000_000_000L + i);
+      write(tree.path("f" + i), data);
+      mtime(tree.path("f" + i), 1_000_000_000L + i);
       names.add(Path.of("tree", "f" + i));
     }
 
-    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(FakeOps.linkLimit(3), tree));
+    Outcome o = tree.runWith(FakeOps.linkLimit(3));
 
     o.run().assertCleanSuccess();
     Map<Long, Integer> perInode = o.after().namesPerInode(names);
@@ -337,13 +328,13 @@ class EdgeCasesTest {
   @Test
   void splitsPreLinkedDuplicatesAtTheLinkLimitWithoutLosingNames() {
     byte[] data = random(16, 555);
-    Path k = mtime(write(tree.resolve("k1"), data), 1_000_000_000L);
-    link(tree.resolve("k2"), k);
-    Path d = mtime(write(tree.resolve("d1"), data), 1_100_000_000L);
-    link(tree.resolve("d2"), d);
-    mtime(write(tree.resolve("e"), data), 1_200_000_000L);
+    Path k = mtime(write(tree.path("k1"), data), 1_000_000_000L);
+    link(tree.path("k2"), k);
+    Path d = mtime(write(tree.path("d1"), data), 1_100_000_000L);
+    link(tree.path("d2"), d);
+    mtime(write(tree.path("e"), data), 1_200_000_000L);
 
-    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(FakeOps.linkLimit(3), tree));
+    Outcome o = tree.runWith(FakeOps.linkLimit(3));
 
     o.run().assertCleanSuccess();
     List<Path> names = rel("tree/k1", "tree/k2", "tree/d1", "tree/d2", "tree/e");
@@ -355,13 +346,13 @@ class EdgeCasesTest {
 
   @Test
   void skipsDuplicateThatChangesWhileBeingLinked() {
-    Path a = mtime(write(tree.resolve("a"), "same bytes"), 1_000_000_000L);
-    Path b = mtime(write(tree.resolve("b"), "same bytes"), 1_100_000_000L);
+    Path a = mtime(write(tree.path("a"), "same bytes"), 1_000_000_000L);
+    Path b = mtime(write(tree.path("b"), "same bytes"), 1_100_000_000L);
     LinkOps racing = FakeOps.beforeFirstLink((link, existing) -> {
       Files.writeString(b, "NEW! bytes"); // a writer changes the duplicate: same size, new time
     });
 
-    CommandRun run = CommandRun.withOps(racing, tree);
+    CommandRun run = CommandRun.withOps(racing, tree.root());
     TreeListing after = TreeListing.of(tmp);
 
     assertEquals(0, run.exitCode(), run::toString);
@@ -375,14 +366,14 @@ class EdgeCasesTest {
 
   @Test
   void stopsGroupWhenKeptFileIsReplacedWhileLinking() {
-    Path a = mtime(write(tree.resolve("a"), "same bytes"), 1_000_000_000L);
-    Path b = mtime(write(tree.resolve("b"), "same bytes"), 1_100_000_000L);
+    Path a = mtime(write(tree.path("a"), "same bytes"), 1_000_000_000L);
+    Path b = mtime(write(tree.path("b"), "same bytes"), 1_100_000_000L);
     LinkOps racing = FakeOps.beforeFirstLink((link, existing) -> {
       Path fresh = write(tmp.resolve("fresh"), "NEW! bytes");
       Files.move(fresh, existing, StandardCopyOption.ATOMIC_MOVE);
     });
 
-    CommandRun run = CommandRun.withOps(racing, tree);
+    CommandRun run = CommandRun.withOps(racing, tree.root());
     TreeListing after = TreeListing.of(tmp);
 
     assertEquals(0, run.exitCode(), run::toString);
@@ -396,13 +387,13 @@ class EdgeCasesTest {
 
   @Test
   void neverLinksDuplicateToKeptFileRewrittenJustBeforeLinking() {
-    Path a = mtime(write(tree.resolve("a"), "same bytes"), 1_000_000_000L);
-    Path b = mtime(write(tree.resolve("b"), "same bytes"), 1_100_000_000L);
+    Path a = mtime(write(tree.path("a"), "same bytes"), 1_000_000_000L);
+    Path b = mtime(write(tree.path("b"), "same bytes"), 1_100_000_000L);
     LinkOps racing = FakeOps.beforeFirstLink((link, existing) -> {
       Files.writeString(existing, "NEW! bytes"); // a writer rewrites the kept file in place
     });
 
-    CommandRun run = CommandRun.withOps(racing, tree);
+    CommandRun run = CommandRun.withOps(racing, tree.root());
     TreeListing after = TreeListing.of(tmp);
 
     assertEquals("NEW! bytes", read(a));

@@ -1,11 +1,6 @@
 package linkdupes;
 
-import static linkdupes.Trees.link;
-import static linkdupes.Trees.mode;
-import static linkdupes.Trees.mtime;
-import static linkdupes.Trees.random;
 import static linkdupes.Trees.rel;
-import static linkdupes.Trees.write;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -27,26 +22,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class EndToEndTest {
   @TempDir Path tmp;
-  Path tree;
+  TestTree tree;
 
   @BeforeEach
   void setUp() {
-    tree = Trees.mkdirs(tmp.resolve("tree"));
-  }
-
-  private static long size(TreeListing listing, String relative) {
-    return listing.get(Path.of(relative)).size();
+    tree = TestTree.in(tmp);
   }
 
   @Test
   void replacesDuplicateWithHardLink() {
-    byte[] data = random(1, 1000);
-    write(tree.resolve("a"), data);
-    write(tree.resolve("b"), data);
+    Outcome o = tree.copies(1, 1000, "a", "b").runCleanly();
 
-    Outcome o = Outcome.main(tmp, tree);
-
-    o.run().assertCleanSuccess();
     o.before().assertDistinctInodes(rel("tree/a", "tree/b"));
     o.after().assertOneInode(rel("tree/a", "tree/b"));
     assertEquals(2, o.after().get("tree", "a").nlink());
@@ -58,14 +44,8 @@ class EndToEndTest {
 
   @Test
   void reportsFreedSpaceInBinaryUnitsAndExactBytes() {
-    byte[] data = random(2, 1 << 20);
-    write(tree.resolve("a"), data);
-    write(tree.resolve("b"), data);
-    write(tree.resolve("c"), data);
+    Outcome o = tree.copies(2, 1 << 20, "a", "b", "c").runCleanly();
 
-    Outcome o = Outcome.main(tmp, tree);
-
-    o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/a", "tree/b", "tree/c"));
     assertTrue(o.run().out().contains("Freed:      2.0 MiB (2097152 bytes)\n"), o.run()::toString);
     assertTrue(o.run().out().contains("Linked:     2 names\n"), o.run()::toString);
@@ -74,13 +54,9 @@ class EndToEndTest {
   @ParameterizedTest(name = "with min size {0}")
   @ValueSource(strings = {"1", "0"})
   void neverLinksEmptyFiles(String minSize) {
-    write(tree.resolve("empty1"), new byte[0]);
-    write(tree.resolve("empty2"), new byte[0]);
-    write(tree.resolve("sub/empty3"), new byte[0]);
+    Outcome o = tree.file(new byte[0], "empty1", "empty2", "sub/empty3")
+        .runCleanly("--min-size", minSize);
 
-    Outcome o = Outcome.main(tmp, "--min-size", minSize, tree);
-
-    o.run().assertCleanSuccess();
     o.after().assertDistinctInodes(rel("tree/empty1", "tree/empty2", "tree/sub/empty3"));
     o.before().assertIdenticalTo(o.after());
     assertEquals(0, o.run().freedBytes());
@@ -89,17 +65,10 @@ class EndToEndTest {
 
   @Test
   void joinsCopyToFilesThatAreAlreadyLinked() {
-    byte[] data = random(3, 5000);
-    Path a = write(tree.resolve("a"), data);
-    link(tree.resolve("b"), a);
-    Path c = write(tree.resolve("c"), data);
     // c is older, so only the link count can make a's inode the one kept.
-    mtime(a, 2_000_000_000L);
-    mtime(c, 1_000_000_000L);
+    Outcome o = tree.copies(3, 5000, "a", "c").link("a", "b")
+        .mtime(2_000_000_000L, "a").mtime(1_000_000_000L, "c").runCleanly();
 
-    Outcome o = Outcome.main(tmp, tree);
-
-    o.run().assertCleanSuccess();
     long aIno = o.before().ino("tree", "a");
     assertEquals(aIno, o.after().ino("tree", "c"), "c must join a's inode, the one with 2 links");
     o.after().assertOneInode(rel("tree/a", "tree/b", "tree/c"));
@@ -110,17 +79,9 @@ class EndToEndTest {
 
   @Test
   void linksEveryNameOfADuplicateInode() {
-    byte[] data = random(4, 3000);
-    Path a = write(tree.resolve("a"), data);
-    link(tree.resolve("a2"), a);
-    Path b = write(tree.resolve("b"), data);
-    link(tree.resolve("sub/b2"), b);
-    mtime(a, 1_000_000_000L);
-    mtime(b, 1_500_000_000L);
+    Outcome o = tree.copies(4, 3000, "a", "b").link("a", "a2").link("b", "sub/b2")
+        .mtime(1_000_000_000L, "a").mtime(1_500_000_000L, "b").runCleanly();
 
-    Outcome o = Outcome.main(tmp, tree);
-
-    o.run().assertCleanSuccess();
     assertEquals(o.before().ino("tree", "a"), o.after().ino("tree", "sub", "b2"));
     o.after().assertOneInode(rel("tree/a", "tree/a2", "tree/b", "tree/sub/b2"));
     assertEquals(3000, o.run().freedBytes());
@@ -129,17 +90,10 @@ class EndToEndTest {
 
   @Test
   void linksCopyToFileWithNameOutsideTreeAndCountsOnlyFreedSpace() {
-    byte[] data = random(5, 7000);
-    Path x = write(tree.resolve("x"), data);
-    link(tmp.resolve("outside/x-link"), x);
-    Path y = write(tree.resolve("y"), data);
     // y is older: only the outside name can make x the kept one.
-    mtime(x, 2_000_000_000L);
-    mtime(y, 1_000_000_000L);
+    Outcome o = tree.copies(5, 7000, "x", "y").link("x", "../outside/x-link")
+        .mtime(2_000_000_000L, "x").mtime(1_000_000_000L, "y").runCleanly();
 
-    Outcome o = Outcome.main(tmp, tree);
-
-    o.run().assertCleanSuccess();
     long xIno = o.before().ino("tree", "x");
     assertEquals(xIno, o.after().ino("tree", "y"), "y must be linked to x's inode");
     assertEquals(xIno, o.after().ino("outside", "x-link"));
@@ -149,18 +103,10 @@ class EndToEndTest {
 
   @Test
   void keepsCopyWithOutsideNameOverOneWithMoreLinks() {
-    byte[] data = random(6, 6000);
-    Path x = write(tree.resolve("x"), data);
-    link(tmp.resolve("outside/x-link"), x);
-    Path y = write(tree.resolve("y1"), data);
-    link(tree.resolve("y2"), y);
-    link(tree.resolve("y3"), y);
-    mtime(x, 2_000_000_000L);
-    mtime(y, 1_000_000_000L);
+    Outcome o = tree.copies(6, 6000, "x", "y1").link("x", "../outside/x-link")
+        .link("y1", "y2", "y3").mtime(2_000_000_000L, "x").mtime(1_000_000_000L, "y1")
+        .runCleanly();
 
-    Outcome o = Outcome.main(tmp, tree);
-
-    o.run().assertCleanSuccess();
     long xIno = o.before().ino("tree", "x");
     o.after().assertOneInode(rel("tree/x", "tree/y1", "tree/y2", "tree/y3", "outside/x-link"));
     assertEquals(xIno, o.after().ino("tree", "y1"));
@@ -170,15 +116,9 @@ class EndToEndTest {
 
   @Test
   void freesNothingWhenEveryCopyKeepsANameOutsideTree() {
-    byte[] data = random(7, 4000);
-    Path x = write(tree.resolve("x"), data);
-    link(tmp.resolve("outside/x-link"), x);
-    Path y = write(tree.resolve("y"), data);
-    link(tmp.resolve("outside/y-link"), y);
+    Outcome o = tree.copies(7, 4000, "x", "y").link("x", "../outside/x-link")
+        .link("y", "../outside/y-link").runCleanly();
 
-    Outcome o = Outcome.main(tmp, tree);
-
-    o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/x", "tree/y"));
     o.after().assertDistinctInodes(rel("outside/x-link", "outside/y-link"));
     assertEquals(0, o.run().freedBytes());
@@ -189,16 +129,9 @@ class EndToEndTest {
 
   @Test
   void countsNameInExcludedDirectoryAsNameOutsideTree() {
-    byte[] data = random(8, 2500);
-    Path a = write(tree.resolve("a"), data);
-    Path b = write(tree.resolve("b"), data);
-    link(tree.resolve("cache/b-link"), b);
-    mtime(a, 1_000_000_000L);
-    mtime(b, 2_000_000_000L);
+    Outcome o = tree.copies(8, 2500, "a", "b").link("b", "cache/b-link")
+        .mtime(1_000_000_000L, "a").mtime(2_000_000_000L, "b").runCleanly("-x", "cache");
 
-    Outcome o = Outcome.main(tmp, "-x", "cache", tree);
-
-    o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/a", "tree/b", "tree/cache/b-link"));
     assertEquals(o.before().ino("tree", "b"), o.after().ino("tree", "a"),
         "b keeps a name the scan did not see, so b must be kept");
@@ -206,21 +139,15 @@ class EndToEndTest {
   }
 
   /** Four copies of 1234 bytes: rw-a and rw-b of mode 644, ro of 444, exec of 755. */
-  private void buildTreeWithOtherPermissions() {
-    byte[] data = random(9, 1234);
-    mode(write(tree.resolve("rw-a"), data), "rw-r--r--");
-    mode(write(tree.resolve("rw-b"), data), "rw-r--r--");
-    mode(write(tree.resolve("ro"), data), "r--r--r--");
-    mode(write(tree.resolve("exec"), data), "rwxr-xr-x");
+  private TestTree treeWithOtherPermissions() {
+    return tree.copies(9, 1234, "rw-a", "rw-b", "ro", "exec").mode("rw-r--r--", "rw-a", "rw-b")
+        .mode("r--r--r--", "ro").mode("rwxr-xr-x", "exec");
   }
 
   @Test
   void neverMergesFilesWithOtherPermissions() {
-    buildTreeWithOtherPermissions();
+    Outcome o = treeWithOtherPermissions().runCleanly();
 
-    Outcome o = Outcome.main(tmp, tree);
-
-    o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/rw-a", "tree/rw-b"));
     o.after().assertDistinctInodes(rel("tree/rw-a", "tree/ro", "tree/exec"));
     assertEquals(0444, o.after().get("tree", "ro").permissions());
@@ -233,11 +160,8 @@ class EndToEndTest {
 
   @Test
   void mergesFilesWithOtherPermissionsWhenIgnoringMode() {
-    buildTreeWithOtherPermissions();
+    Outcome o = treeWithOtherPermissions().runCleanly("-p");
 
-    Outcome o = Outcome.main(tmp, "-p", tree);
-
-    o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/rw-a", "tree/rw-b", "tree/ro", "tree/exec"));
     assertEquals(3 * 1234, o.run().freedBytes());
     assertEquals(3, o.run().linkedNames());
@@ -245,44 +169,32 @@ class EndToEndTest {
 
   @Test
   void mergesFilesWithOtherModificationTimesAndKeepsTheOldestByDefault() {
-    byte[] data = random(10, 999);
-    Path newer = mtime(write(tree.resolve("newer"), data), 1_600_000_000L);
-    Path older = mtime(write(tree.resolve("older"), data), 1_500_000_000L);
+    Outcome o = tree.copies(10, 999, "newer", "older").mtime(1_600_000_000L, "newer")
+        .mtime(1_500_000_000L, "older").runCleanly();
 
-    Outcome o = Outcome.main(tmp, tree);
-
-    o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/newer", "tree/older"));
     assertEquals(o.before().ino("tree", "older"), o.after().ino("tree", "newer"));
-    assertEquals(1_500_000_000L, Trees.mtimeSeconds(newer));
-    assertEquals(1_500_000_000L, Trees.mtimeSeconds(older));
+    assertEquals(1_500_000_000L, Trees.mtimeSeconds(tree.path("newer")));
+    assertEquals(1_500_000_000L, Trees.mtimeSeconds(tree.path("older")));
     assertEquals(999, o.run().freedBytes());
   }
 
   @Test
   void keepsTheNewestCopyWithKeepNewest() {
-    byte[] data = random(10, 999);
-    mtime(write(tree.resolve("newer"), data), 1_600_000_000L);
-    Path older = mtime(write(tree.resolve("older"), data), 1_500_000_000L);
+    Outcome o = tree.copies(10, 999, "newer", "older").mtime(1_600_000_000L, "newer")
+        .mtime(1_500_000_000L, "older").runCleanly("--keep-newest");
 
-    Outcome o = Outcome.main(tmp, "--keep-newest", tree);
-
-    o.run().assertCleanSuccess();
     assertEquals(o.before().ino("tree", "newer"), o.after().ino("tree", "older"));
-    assertEquals(1_600_000_000L, Trees.mtimeSeconds(older));
+    assertEquals(1_600_000_000L, Trees.mtimeSeconds(tree.path("older")));
     assertEquals(999, o.run().freedBytes());
   }
 
   @Test
   void neverMergesFilesWithOtherModificationTimesWhenRespectingTime() {
-    byte[] data = random(11, 2048);
-    mtime(write(tree.resolve("same1"), data), 1_500_000_000L);
-    mtime(write(tree.resolve("same2"), data), 1_500_000_000L);
-    mtime(write(tree.resolve("other"), data), 1_600_000_000L);
+    Outcome o = tree.copies(11, 2048, "same1", "same2", "other")
+        .mtime(1_500_000_000L, "same1", "same2").mtime(1_600_000_000L, "other")
+        .runCleanly("--respect-time");
 
-    Outcome o = Outcome.main(tmp, "--respect-time", tree);
-
-    o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/same1", "tree/same2"));
     o.after().assertDistinctInodes(rel("tree/same1", "tree/other"));
     assertEquals(2048, o.run().freedBytes());
@@ -292,49 +204,29 @@ class EndToEndTest {
 
   /** A tree with several kinds of groups, for the dry run and the re-run. */
   private void buildMixedTree() {
-    byte[] one = random(20, 3333);
-    byte[] two = random(21, 70_000);
-    byte[] three = random(22, 12_345);
-    byte[] four = random(23, 100);
-    // a plain triple
-    write(tree.resolve("one/a"), one);
-    write(tree.resolve("one/b"), one);
-    write(tree.resolve("one/c"), one);
-    // pre-linked pair plus a copy
-    Path t = write(tree.resolve("two/a"), two);
-    link(tree.resolve("two/b"), t);
-    write(tree.resolve("two/c"), two);
-    // a copy with a name outside the tree
-    Path x = write(tree.resolve("three/x"), three);
-    link(tmp.resolve("outside/three-x"), x);
-    write(tree.resolve("three/y"), three);
-    Path z = write(tree.resolve("three/z"), three);
-    link(tmp.resolve("outside/three-z"), z);
-    // other permissions
-    mode(write(tree.resolve("four/a"), four), "rw-r--r--");
-    mode(write(tree.resolve("four/b"), four), "rw-r--r--");
-    mode(write(tree.resolve("four/c"), four), "rwx------");
-    // unique files
-    write(tree.resolve("unique1"), random(24, 3333));
-    write(tree.resolve("unique2"), random(25, 70_000));
+    tree.copies(20, 3333, "one/a", "one/b", "one/c") // a plain triple
+        .copies(21, 70_000, "two/a", "two/c").link("two/a", "two/b") // a linked pair, a copy
+        .copies(22, 12_345, "three/x", "three/y", "three/z") // copies with names outside
+        .link("three/x", "../outside/three-x").link("three/z", "../outside/three-z")
+        .copies(23, 100, "four/a", "four/b", "four/c") // other permissions
+        .mode("rw-r--r--", "four/a", "four/b").mode("rwx------", "four/c")
+        .copies(24, 3333, "unique1").copies(25, 70_000, "unique2");
   }
 
   @Test
   void dryRunChangesNothingAndPredictsTheFreedBytes() {
     buildMixedTree();
 
-    Outcome dry = Outcome.main(tmp, "-n", tree);
+    Outcome dry = tree.runCleanly("-n");
 
-    dry.run().assertCleanSuccess();
     dry.before().assertIdenticalTo(dry.after());
     assertTrue(dry.run().out().contains("Dry run: nothing was changed."), dry.run()::toString);
     long expected = 2 * 3333 + 70_000 + 12_345 + 100;
     assertEquals(expected, dry.run().freedBytes(), dry.run()::toString);
     assertEquals(2 + 1 + 2 + 1, dry.run().linkedNames());
 
-    Outcome real = Outcome.main(tmp, tree);
+    Outcome real = tree.runCleanly();
 
-    real.run().assertCleanSuccess();
     assertEquals(dry.run().freedBytes(), real.run().freedBytes());
     assertEquals(dry.run().linkedNames(), real.run().linkedNames());
     real.after().assertOneInode(rel("tree/one/a", "tree/one/b", "tree/one/c"));
@@ -348,12 +240,11 @@ class EndToEndTest {
   @Test
   void secondRunLinksNothingAndFreesNothing() {
     buildMixedTree();
-    CommandRun first = CommandRun.main(tree).assertCleanSuccess();
+    CommandRun first = CommandRun.main(tree.root()).assertCleanSuccess();
     assertTrue(first.linkedNames() > 0);
 
-    Outcome second = Outcome.main(tmp, tree);
+    Outcome second = tree.runCleanly();
 
-    second.run().assertCleanSuccess();
     second.before().assertIdenticalTo(second.after());
     assertTrue(second.run().out().contains("Linked:     0 names\n"), second.run()::toString);
     assertTrue(second.run().out().contains("Freed:      0 B (0 bytes)\n"), second.run()::toString);
@@ -362,10 +253,7 @@ class EndToEndTest {
 
   @Test
   void unknownOptionIsAUsageError() {
-    write(tree.resolve("a"), "same");
-    write(tree.resolve("b"), "same");
-
-    Outcome o = Outcome.main(tmp, "--no-such-option", tree);
+    Outcome o = tree.file("same", "a", "b").run("--no-such-option");
 
     assertEquals(2, o.run().exitCode());
     assertEquals("", o.run().out());
@@ -394,11 +282,9 @@ class EndToEndTest {
 
   @Test
   void missingRootIsNamedOnStderrAndTheOtherRootsAreDone() {
-    write(tree.resolve("a"), "same content");
-    write(tree.resolve("b"), "same content");
     Path missing = tmp.resolve("no-such-dir");
 
-    Outcome o = Outcome.main(tmp, missing, tree);
+    Outcome o = tree.file("same content", "a", "b").run(missing);
 
     assertEquals(1, o.run().exitCode(), o.run()::toString);
     List<String> lines = o.run().err().lines()
@@ -411,11 +297,7 @@ class EndToEndTest {
 
   @Test
   void quietPrintsNothingWhenAllIsFine() {
-    byte[] data = random(30, 500);
-    write(tree.resolve("a"), data);
-    write(tree.resolve("b"), data);
-
-    Outcome o = Outcome.main(tmp, "-q", tree);
+    Outcome o = tree.copies(30, 500, "a", "b").run("-q");
 
     assertEquals(0, o.run().exitCode());
     assertEquals("", o.run().out());
@@ -426,13 +308,12 @@ class EndToEndTest {
 
   @Test
   void twiceVerboseAlsoWritesTheDebugLogOnStderr() {
-    write(tree.resolve("a"), "same");
-    write(tree.resolve("b"), "same");
+    tree.file("same", "a", "b");
 
     // a JVM of its own: the logging framework reads its level once, when first used
     CommandRun run = Subprocess.of(Subprocess.linkdupesCommand(Subprocess.testClassPath(),
         List.of("--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED"), "--no-cache", "-n", "-vv",
-        tree)).run();
+        tree.root())).run();
 
     assertEquals(0, run.exitCode(), run::toString);
     assertTrue(run.err().contains("after walk: 2 candidate files"), run::toString);
@@ -442,39 +323,30 @@ class EndToEndTest {
 
   @Test
   void verboseListsKeptAndLinkedNames() {
-    byte[] data = random(31, 500);
-    Path a = mtime(write(tree.resolve("a"), data), 1_000_000_000L);
-    Path b = mtime(write(tree.resolve("b"), data), 1_100_000_000L);
-    Path c = mtime(write(tree.resolve("c"), data), 1_200_000_000L);
+    Outcome o = tree.copies(31, 500, "a", "b", "c").mtime(1_000_000_000L, "a")
+        .mtime(1_100_000_000L, "b").mtime(1_200_000_000L, "c").runCleanly("-v");
 
-    Outcome o = Outcome.main(tmp, "-v", tree);
-
-    o.run().assertCleanSuccess();
     List<String> lines = o.run().out().lines().toList();
-    assertEquals(List.of("  keep " + a),
+    assertEquals(List.of("  keep " + tree.path("a")),
         lines.stream().filter(l -> l.startsWith("  keep ")).toList(), o.run()::toString);
-    assertEquals(List.of("  link " + b, "  link " + c),
+    assertEquals(List.of("  link " + tree.path("b"), "  link " + tree.path("c")),
         lines.stream().filter(l -> l.startsWith("  link ")).sorted().toList(), o.run()::toString);
     o.after().assertOneInode(rel("tree/a", "tree/b", "tree/c"));
     assertEquals(1000, o.run().freedBytes());
   }
 
   /** For each size, a pair of copies named a{size} and b{size}. */
-  private void writePairsOfSizes(int... sizes) {
+  private TestTree pairsOfSizes(int... sizes) {
     for (int size : sizes) {
-      byte[] data = random(size, size);
-      write(tree.resolve("a" + size), data);
-      write(tree.resolve("b" + size), data);
+      tree.copies(size, size, "a" + size, "b" + size);
     }
+    return tree;
   }
 
   @Test
   void sizeLimitsChooseTheCandidates() {
-    writePairsOfSizes(10, 100, 1000);
+    Outcome o = pairsOfSizes(10, 100, 1000).runCleanly("--min-size", "50", "--max-size", "500");
 
-    Outcome o = Outcome.main(tmp, "--min-size", "50", "--max-size", "500", tree);
-
-    o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/a100", "tree/b100"));
     o.after().assertDistinctInodes(rel("tree/a10", "tree/b10"));
     o.after().assertDistinctInodes(rel("tree/a1000", "tree/b1000"));
@@ -483,11 +355,8 @@ class EndToEndTest {
 
   @Test
   void sizeLimitsIncludeTheirBounds() {
-    writePairsOfSizes(99, 100, 200, 201);
+    Outcome o = pairsOfSizes(99, 100, 200, 201).runCleanly("-s", "100", "-S", "200");
 
-    Outcome o = Outcome.main(tmp, "-s", "100", "-S", "200", tree);
-
-    o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/a100", "tree/b100"));
     o.after().assertOneInode(rel("tree/a200", "tree/b200"));
     o.after().assertDistinctInodes(rel("tree/a99", "tree/b99"));
@@ -497,15 +366,9 @@ class EndToEndTest {
 
   @Test
   void excludedDirectoryIsLeftAlone() {
-    byte[] data = random(40, 800);
-    write(tree.resolve("keep/a"), data);
-    write(tree.resolve("keep/b"), data);
-    write(tree.resolve("skip/a"), data);
-    write(tree.resolve("skip/b"), data);
+    Outcome o = tree.copies(40, 800, "keep/a", "keep/b", "skip/a", "skip/b")
+        .runCleanly("-x", "skip");
 
-    Outcome o = Outcome.main(tmp, "-x", "skip", tree);
-
-    o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/keep/a", "tree/keep/b"));
     for (String name : List.of("tree/skip/a", "tree/skip/b")) {
       assertEquals(o.before().get(Path.of(name)), o.after().get(Path.of(name)), name);
@@ -516,15 +379,9 @@ class EndToEndTest {
 
   @Test
   void includeConsidersOnlyMatchingNames() {
-    byte[] data = random(41, 800);
-    write(tree.resolve("a.txt"), data);
-    write(tree.resolve("sub/b.txt"), data);
-    write(tree.resolve("a.dat"), data);
-    write(tree.resolve("sub/b.dat"), data);
+    Outcome o = tree.copies(41, 800, "a.txt", "sub/b.txt", "a.dat", "sub/b.dat")
+        .runCleanly("-i", "*.txt");
 
-    Outcome o = Outcome.main(tmp, "-i", "*.txt", tree);
-
-    o.run().assertCleanSuccess();
     o.after().assertOneInode(rel("tree/a.txt", "tree/sub/b.txt"));
     o.after().assertDistinctInodes(rel("tree/a.txt", "tree/a.dat", "tree/sub/b.dat"));
     assertEquals(1, o.after().get("tree", "a.dat").nlink());
@@ -533,12 +390,9 @@ class EndToEndTest {
 
   @Test
   void linksDuplicatesAcrossSeveralRoots() {
-    byte[] data = random(50, 4096);
+    tree.copies(50, 4096, "../one/a", "../two/b", "../two/deeper/c");
     Path one = tmp.resolve("one");
     Path two = tmp.resolve("two");
-    write(one.resolve("a"), data);
-    write(two.resolve("b"), data);
-    write(two.resolve("deeper/c"), data);
 
     Outcome o = Outcome.main(tmp, "--threads", "1", one, two);
 
@@ -550,12 +404,9 @@ class EndToEndTest {
 
   @Test
   void scansRootGivenTwiceOrNestedOnlyOnce() {
-    byte[] data = random(51, 1500);
-    write(tree.resolve("a"), data);
-    write(tree.resolve("sub/b"), data);
-    write(tree.resolve("sub/c"), data);
+    tree.copies(51, 1500, "a", "sub/b", "sub/c");
 
-    Outcome o = Outcome.main(tmp, tree, tree, tree.resolve("sub"), tree.resolve("sub/c"));
+    Outcome o = Outcome.main(tmp, tree.root(), tree.root(), tree.path("sub"), tree.path("sub/c"));
 
     assertEquals(0, o.run().exitCode(), o.run()::toString);
     o.after().assertOneInode(rel("tree/a", "tree/sub/b", "tree/sub/c"));
@@ -567,12 +418,7 @@ class EndToEndTest {
 
   @Test
   void scansNestedRootGivenFirstOnlyOnce() {
-    byte[] data = random(52, 1500);
-    write(tree.resolve("a"), data);
-    write(tree.resolve("sub/b"), data);
-    write(tree.resolve("sub/c"), data);
-
-    Outcome o = Outcome.main(tmp, tree.resolve("sub"), tree);
+    Outcome o = tree.copies(52, 1500, "a", "sub/b", "sub/c").run(tree.path("sub"));
 
     assertEquals(0, o.run().exitCode(), o.run()::toString);
     o.after().assertOneInode(rel("tree/a", "tree/sub/b", "tree/sub/c"));
@@ -586,20 +432,18 @@ class EndToEndTest {
     long expectedFreed = 0;
     for (int g = 0; g < 12; g++) {
       int size = 1 + g * 997;
-      byte[] data = random(100 + g, size);
       List<Path> names = new ArrayList<>();
       for (int copy = 0; copy <= g % 4 + 1; copy++) {
         String name = "g" + g + "/copy" + copy;
-        write(tree.resolve(name), data);
+        tree.copies(100 + g, size, name);
         names.add(Path.of("tree", name));
       }
       groups.add(names);
       expectedFreed += (long) (names.size() - 1) * size;
     }
 
-    Outcome o = Outcome.main(tmp, tree);
+    Outcome o = tree.runCleanly();
 
-    o.run().assertCleanSuccess();
     for (List<Path> names : groups) {
       o.after().assertOneInode(names);
     }

@@ -12,9 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,8 +47,8 @@ class FileSystemsTest {
   @AfterEach
   void cleanUp() throws IOException {
     if (unmount != null) {
-      if (exec(unmount, 30).exitCode() != 0) {
-        exec(List.of("umount", "-l", unmount.get(unmount.size() - 1)), 30);
+      if (Host.exec(unmount, 30).exitCode() != 0) {
+        Host.exec(List.of("umount", "-l", unmount.get(unmount.size() - 1)), 30);
       }
       unmount = null;
     }
@@ -145,7 +143,7 @@ class FileSystemsTest {
     outsideTmp = Files.createTempDirectory(shm, "linkdupes-test-");
     Path a = Trees.mkdirs(tmp.resolve("disk"));
     Path b = outsideTmp;
-    Assumptions.assumeTrue(dev(a) != dev(b), "/dev/shm is on the same device as @TempDir");
+    Assumptions.assumeTrue(Host.dev(a) != Host.dev(b), "/dev/shm is on the same device as @TempDir");
 
     // content -> names on the disk side, names on the shm side (one inode per name, except
     // where noted). The same content of each size is written on both sides.
@@ -223,21 +221,21 @@ class FileSystemsTest {
 
   @Test
   void onFatEachGroupFailsWithOneErrorLineAndNothingIsLost() throws IOException {
-    Assumptions.assumeTrue(isRoot(), "mounting needs root");
-    Optional<Path> mkfs = which("mkfs.vfat").or(() -> which("mkfs.fat"));
+    Assumptions.assumeTrue(Host.isRoot(), "mounting needs root");
+    Optional<Path> mkfs = Host.which("mkfs.vfat").or(() -> Host.which("mkfs.fat"));
     Assumptions.assumeTrue(mkfs.isPresent(), "mkfs.vfat is not installed (Debian: dosfstools)");
     Path img = tmp.resolve("fat.img");
     try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
       f.setLength(16 << 20);
     }
-    CommandRun mkfsRun = exec(List.of(mkfs.get().toString(), img.toString()), 60);
+    CommandRun mkfsRun = Host.exec(List.of(mkfs.get().toString(), img.toString()), 60);
     Assumptions.assumeTrue(mkfsRun.exitCode() == 0, () -> "mkfs.vfat failed: " + mkfsRun);
     Path mnt = Trees.mkdirs(tmp.resolve("mnt"));
     mountFat(img, mnt);
     String type = Files.getFileStore(mnt).type();
     Assumptions.assumeTrue(type.contains("fat") || type.equals("msdos"),
         () -> "the mount is " + type + ", not FAT");
-    Assumptions.assumeTrue(dev(mnt) != dev(tmp), "the FAT volume is not mounted");
+    Assumptions.assumeTrue(Host.dev(mnt) != Host.dev(tmp), "the FAT volume is not mounted");
 
     Map<String, Integer> sizes = new LinkedHashMap<>();
     sizes.put("g1", 1000);
@@ -275,16 +273,16 @@ class FileSystemsTest {
 
   /** Mounts a FAT image: the kernel's vfat, else fusefat where the kernel has no vfat. */
   private void mountFat(Path img, Path mnt) {
-    CommandRun kernel = exec(List.of("mount", "-o", "loop", img.toString(), mnt.toString()), 60);
+    CommandRun kernel = Host.exec(List.of("mount", "-o", "loop", img.toString(), mnt.toString()), 60);
     if (kernel.exitCode() == 0) {
       unmount = List.of("umount", mnt.toString());
       return;
     }
-    Optional<Path> fusefat = which("fusefat");
-    Optional<Path> fusermount = which("fusermount").or(() -> which("fusermount3"));
+    Optional<Path> fusefat = Host.which("fusefat");
+    Optional<Path> fusermount = Host.which("fusermount").or(() -> Host.which("fusermount3"));
     Assumptions.assumeTrue(fusefat.isPresent() && fusermount.isPresent(),
         () -> "cannot mount FAT: " + kernel.err().strip());
-    CommandRun fuse = exec(List.of(fusefat.get().toString(), "-o", "rw+", img.toString(),
+    CommandRun fuse = Host.exec(List.of(fusefat.get().toString(), "-o", "rw+", img.toString(),
         mnt.toString()), 60);
     Assumptions.assumeTrue(fuse.exitCode() == 0,
         () -> "cannot mount FAT: " + kernel.err().strip() + "; fusefat: " + fuse);
@@ -293,27 +291,6 @@ class FileSystemsTest {
 
   // ---------------------------------------------------------------------------------------
   // helpers
-
-  private static long dev(Path p) throws IOException {
-    return (Long) Files.getAttribute(p, "unix:dev");
-  }
-
-  private static boolean isRoot() {
-    try {
-      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  /** The executable named {@code command} on PATH or in the sbin folders. */
-  private static Optional<Path> which(String command) {
-    List<String> dirs = new ArrayList<>(Arrays.asList(
-        System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")));
-    dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
-    return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, command))
-        .filter(Files::isExecutable).findFirst();
-  }
 
   private static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
@@ -324,10 +301,5 @@ class FileSystemsTest {
         Files.delete(p);
       }
     }
-  }
-
-  /** Runs a command; exit code -1 when it cannot be started or does not finish in time. */
-  private static CommandRun exec(List<String> command, int timeoutSeconds) {
-    return Subprocess.of(command).timeout(Duration.ofSeconds(timeoutSeconds)).run();
   }
 }

@@ -58,7 +58,7 @@ class MachineReportsTest {
       List.of("group", "size", "sha256", "kept", "path", "bytes_freed");
 
   @TempDir Path tmp;
-  Path tree;
+  TestTree tree;
   /** Kept of the 3000-byte group: the oldest of its three copies. */
   Path bigKept;
   /** The other two copies, one with a space in its name. */
@@ -69,14 +69,14 @@ class MachineReportsTest {
 
   @BeforeEach
   void setUp() {
-    tree = Trees.mkdirs(tmp.resolve("tree"));
-    bigKept = mtime(write(tree.resolve("photos/one.jpg"), BIG), T);
+    tree = TestTree.in(tmp);
+    bigKept = mtime(write(tree.path("photos/one.jpg"), BIG), T);
     bigLinked = List.of(
-        mtime(write(tree.resolve("backup/one.jpg"), BIG), T + 10),
-        mtime(write(tree.resolve("backup/one copy.jpg"), BIG), T + 20));
-    smallKept = mtime(write(tree.resolve("notes.txt"), SMALL), T);
-    newline = mtime(write(tree.resolve("old/notes\nfrom, \"2019\".txt"), SMALL), T + 10);
-    write(tree.resolve("unique.bin"), UNIQUE);
+        mtime(write(tree.path("backup/one.jpg"), BIG), T + 10),
+        mtime(write(tree.path("backup/one copy.jpg"), BIG), T + 20));
+    smallKept = mtime(write(tree.path("notes.txt"), SMALL), T);
+    newline = mtime(write(tree.path("old/notes\nfrom, \"2019\".txt"), SMALL), T + 10);
+    write(tree.path("unique.bin"), UNIQUE);
   }
 
   private static JsonNode json(CommandRun run) {
@@ -137,7 +137,7 @@ class MachineReportsTest {
 
   @Test
   void jsonOfADryRunHoldsEveryGroupNameAndFigure() {
-    Outcome o = Outcome.main(tmp, "--dry-run", "--format", "json", tree);
+    Outcome o = tree.run("--dry-run", "--format", "json");
 
     o.run().assertCleanSuccess();
     o.before().assertIdenticalTo(o.after());
@@ -185,7 +185,7 @@ class MachineReportsTest {
 
   @Test
   void jsonOfARealRunNamesWhatWasLinkedAndFreed() {
-    Outcome o = Outcome.main(tmp, "--format", "json", tree);
+    Outcome o = tree.run("--format", "json");
 
     o.run().assertCleanSuccess();
     JsonNode doc = json(o.run());
@@ -289,7 +289,7 @@ class MachineReportsTest {
   void jsonCountsErrorsAndLeavesOutTheNamesThatFailed() {
     LinkOps full = fullForSmallGroup();
 
-    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(full, "--format", "json", tree));
+    Outcome o = tree.runWith(full, "--format", "json");
 
     assertEquals(1, o.run().exitCode(), o.run()::toString);
     assertTrue(o.run().err().contains("No space left on device"), o.run()::toString);
@@ -371,7 +371,7 @@ class MachineReportsTest {
 
   @Test
   void csvHasAHeaderAndOneRowPerLinkedName() {
-    Outcome o = Outcome.main(tmp, "--format", "csv", tree);
+    Outcome o = tree.run("--format", "csv");
 
     o.run().assertCleanSuccess();
     List<Map<String, String>> rows =
@@ -403,7 +403,7 @@ class MachineReportsTest {
   void csvHasNoRowForANameThatFailedToLink() {
     LinkOps full = fullForSmallGroup();
 
-    Outcome o = Outcome.of(tmp, () -> CommandRun.withOps(full, "--format", "csv", tree));
+    Outcome o = tree.runWith(full, "--format", "csv");
 
     assertEquals(1, o.run().exitCode(), o.run()::toString);
     List<Map<String, String>> rows = csv(o.run(), header -> assertEquals(CSV_COLUMNS, header));
@@ -414,7 +414,7 @@ class MachineReportsTest {
 
   @Test
   void csvOfADryRunHasTheSameRowsAndChangesNothing() {
-    Outcome dry = Outcome.main(tmp, "-n", "--format", "csv", tree);
+    Outcome dry = tree.run("-n", "--format", "csv");
 
     dry.run().assertCleanSuccess();
     dry.before().assertIdenticalTo(dry.after());

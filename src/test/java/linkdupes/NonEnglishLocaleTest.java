@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -55,8 +54,8 @@ class NonEnglishLocaleTest {
   void unmount() {
     while (!mounts.isEmpty()) {
       Path mountPoint = mounts.pop();
-      if (exec(List.of("umount", mountPoint.toString())).exitCode() != 0) {
-        exec(List.of("umount", "-l", mountPoint.toString()));
+      if (Host.exec(List.of("umount", mountPoint.toString()), 60).exitCode() != 0) {
+        Host.exec(List.of("umount", "-l", mountPoint.toString()), 60);
       }
     }
   }
@@ -112,7 +111,7 @@ class NonEnglishLocaleTest {
    */
   @Test
   void aRealCrossDeviceLinkUnderAGermanLocaleFailsTheGroupOnce() throws IOException {
-    Assumptions.assumeTrue(isRoot(), "mounting needs root");
+    Assumptions.assumeTrue(Host.isRoot(), "mounting needs root");
     byte[] data = "bytes the kernel will not link\n".getBytes(StandardCharsets.US_ASCII);
     Path source = write(tmp.resolve("source/file"), data);
     // a second name outside the tree, so the planner keeps the bind-mounted file
@@ -121,7 +120,7 @@ class NonEnglishLocaleTest {
     Path kept = write(tree.resolve("k/kept"), new byte[0]);
     mount(List.of("mount", "--bind", source.toString(), kept.toString()), kept);
     Assumptions.assumeTrue(Trees.ino(kept) == Trees.ino(source)
-        && dev(kept) == dev(source) && dev(kept) == dev(tree),
+        && Host.dev(kept) == Host.dev(source) && Host.dev(kept) == Host.dev(tree),
         "the bind mount does not show the source file on the same device");
     List<Path> dups = Trees.rel("a/dup1", "a/dup2", "a/dup3");
     for (Path d : dups) {
@@ -172,7 +171,7 @@ class NonEnglishLocaleTest {
     if (german.equals(english)) {
       String why = "LC_ALL=" + LOCALE + " did not take effect in a new JVM: " + errno + " reads \""
           + german + "\" there too (locale -a: "
-          + String.join(" ", exec(List.of("locale", "-a")).out().split("\n"))
+          + String.join(" ", Host.exec(List.of("locale", "-a"), 60).out().split("\n"))
           + "; Debian: packages locales and libc-l10n, then localedef -i de_DE -f UTF-8 " + LOCALE
           + ")";
       System.out.println(name + " skips: " + why);
@@ -232,15 +231,16 @@ class NonEnglishLocaleTest {
     if (Set.of("ext4", "ext3", "ext2").contains(Files.getFileStore(tmp).type())) {
       return tmp;
     }
-    Assumptions.assumeTrue(isRoot(), "@TempDir is "
+    Assumptions.assumeTrue(Host.isRoot(), "@TempDir is "
         + Files.getFileStore(tmp).type() + ", not ext4, and mounting an ext4 image needs root");
-    Optional<Path> mkfs = which("mkfs.ext4");
+    Optional<Path> mkfs = Host.which("mkfs.ext4");
     Assumptions.assumeTrue(mkfs.isPresent(), "mkfs.ext4 is not installed (Debian: e2fsprogs)");
     Path img = tmp.resolve("ext4.img");
     try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
       f.setLength(64 << 20);
     }
-    CommandRun mkfsRun = exec(List.of(mkfs.get().toString(), "-q", "-F", img.toString()));
+    CommandRun mkfsRun =
+        Host.exec(List.of(mkfs.get().toString(), "-q", "-F", img.toString()), 60);
     Assumptions.assumeTrue(mkfsRun.exitCode() == 0, () -> "mkfs.ext4 failed: " + mkfsRun);
     Path mnt = Trees.mkdirs(tmp.resolve("mnt"));
     mount(List.of("mount", "-o", "loop", img.toString(), mnt.toString()), mnt);
@@ -251,34 +251,8 @@ class NonEnglishLocaleTest {
 
   /** Runs a mount command for {@code mountPoint}, to be unmounted after the test; or skips. */
   private void mount(List<String> command, Path mountPoint) {
-    CommandRun run = exec(command);
+    CommandRun run = Host.exec(command, 60);
     Assumptions.assumeTrue(run.exitCode() == 0, () -> "cannot mount: " + command + ": " + run);
     mounts.push(mountPoint);
-  }
-
-  private static long dev(Path p) throws IOException {
-    return (Long) Files.getAttribute(p, "unix:dev");
-  }
-
-  private static boolean isRoot() {
-    try {
-      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  /** The executable named {@code command} on PATH or in the sbin folders. */
-  private static Optional<Path> which(String command) {
-    return Stream.concat(
-            Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")),
-            Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"))
-        .filter(d -> !d.isEmpty()).map(d -> Path.of(d, command))
-        .filter(Files::isExecutable).findFirst();
-  }
-
-  /** Runs a command; exit code -1 when it cannot be started or does not finish in time. */
-  private static CommandRun exec(List<String> command) {
-    return Subprocess.of(command).timeout(Duration.ofSeconds(60)).run();
   }
 }

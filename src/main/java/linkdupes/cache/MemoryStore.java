@@ -69,8 +69,7 @@ final class MemoryStore implements DigestStore {
   private long[] stamps;
   private byte[] digests;
   private byte[] flags;
-  private long hits;
-  private long misses;
+  private final LookUps lookUps = new LookUps();
 
   private MemoryStore(SqliteStore db, int capacity, int atMost) {
     this.db = db;
@@ -194,12 +193,12 @@ final class MemoryStore implements DigestStore {
 
   @Override
   public long hits() {
-    return hits;
+    return lookUps.hits();
   }
 
   @Override
   public long misses() {
-    return misses;
+    return lookUps.misses();
   }
 
   /** Answers from the entries read; asks the database of those changed or not read. */
@@ -229,14 +228,7 @@ final class MemoryStore implements DigestStore {
       }
     }
     handOverIfLarge();
-    for (Digests.Entry c : out) {
-      if (c != null) {
-        hits++;
-      } else {
-        misses++;
-      }
-    }
-    return out;
+    return lookUps.counted(out);
   }
 
   /**

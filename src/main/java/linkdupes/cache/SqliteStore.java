@@ -38,8 +38,7 @@ final class SqliteStore implements DigestStore {
   /** Records batched and not yet written: entries put, ctimes updated (one kind at a time). */
   private int pending;
   private boolean pendingPuts;
-  private long hits;
-  private long misses;
+  private final LookUps lookUps = new LookUps();
 
   private SqliteStore(Path file, Connection db) throws SQLException {
     this.file = file;
@@ -138,25 +137,18 @@ final class SqliteStore implements DigestStore {
 
   @Override
   public long hits() {
-    return hits;
+    return lookUps.hits();
   }
 
   @Override
   public long misses() {
-    return misses;
+    return lookUps.misses();
   }
 
   @Override
   public Digests.Entry[] get(List<FileStat> files) throws SQLException {
     Digests.Entry[] out = ask(files);
-    for (Digests.Entry e : out) {
-      if (e != null) {
-        hits++;
-      } else {
-        misses++;
-      }
-    }
-    return out;
+    return lookUps.counted(out);
   }
 
   private void prepareLookUps() throws SQLException {

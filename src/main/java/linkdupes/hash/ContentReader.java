@@ -92,12 +92,7 @@ public final class ContentReader implements AutoCloseable {
         (!digests && size * g.size() <= this.inMemory ? inMemory : hashed).add(g);
       }
     }
-    List<ContentGroup> same = new ArrayList<>();
-    for (List<List<Inode>> parts : forEach(inMemory, smallFiles::split)) {
-      for (List<Inode> part : parts) {
-        same.add(new ContentGroup(part, null));
-      }
-    }
+    List<ContentGroup> same = compared(forEach(inMemory, smallFiles::split));
     Digests learned = new Digests();
     same.addAll(bySha256(hashed, known, learned));
     List<Inode> inodes = flatten(keyed);
@@ -126,12 +121,7 @@ public final class ContentReader implements AutoCloseable {
     for (List<Inode> g : groups) {
       (!digests && g.size() <= LockstepComparer.MAX_FILES ? compared : hashed).add(g);
     }
-    List<ContentGroup> same = new ArrayList<>();
-    for (List<List<Inode>> parts : forEach(compared, comparer::split)) {
-      for (List<Inode> part : parts) {
-        same.add(new ContentGroup(part, null));
-      }
-    }
+    List<ContentGroup> same = compared(forEach(compared, comparer::split));
     Digests learned = new Digests();
     same.addAll(bySha256(hashed, known, learned));
     return new Found(same, List.of(), learned);
@@ -159,6 +149,17 @@ public final class ContentReader implements AutoCloseable {
     for (List<Inode> part : Grouping.regroup(groups, keys)) {
       byte[] sha = known.sha256(part.get(0));
       same.add(new ContentGroup(part, sha != null ? sha : learned.sha256(part.get(0))));
+    }
+    return same;
+  }
+
+  /** The parts of groups whose bytes were compared: equal, with no digest to tell. */
+  private static List<ContentGroup> compared(List<List<List<Inode>>> splits) {
+    List<ContentGroup> same = new ArrayList<>();
+    for (List<List<Inode>> parts : splits) {
+      for (List<Inode> part : parts) {
+        same.add(new ContentGroup(part, null));
+      }
     }
     return same;
   }
