@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
@@ -64,10 +65,32 @@ public final class GroupResult {
         throw new IndexOutOfBoundsException(index);
       }
 
+      // a loop, not a stream: this runs once per group of a report, mostly while the code is
+      // still cold; with a stream per group, a -v run over /usr/share took 62-93 ms longer
+      // (two batches of 30-40 runs, alternating builds)
       @Override
       public Iterator<Link> iterator() {
-        return dups.stream().flatMap(d -> d.names().stream()).map(n -> new Link(n, kept))
-            .iterator();
+        return new Iterator<>() {
+          private int dup;
+          private int name;
+
+          @Override
+          public boolean hasNext() {
+            while (dup < dups.size() && name == dups.get(dup).nameCount()) {
+              dup++;
+              name = 0;
+            }
+            return dup < dups.size();
+          }
+
+          @Override
+          public Link next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            return new Link(dups.get(dup).names().get(name++), kept);
+          }
+        };
       }
 
       @Override

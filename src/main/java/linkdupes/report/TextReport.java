@@ -186,6 +186,7 @@ public final class TextReport {
     return Sizes.seconds(s.elapsed().toMillis());
   }
 
+  // padding by hand, as sizes are shown without the formatter (see Sizes.human)
   private static String padRight(String s, int width) {
     return s.length() >= width ? s : s + " ".repeat(width - s.length());
   }
