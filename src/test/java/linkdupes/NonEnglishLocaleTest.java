@@ -177,8 +177,6 @@ class NonEnglishLocaleTest {
       System.out.println(name + " skips: " + why);
       Assumptions.abort(why);
     }
-    System.out.println(name + ": " + errno + " reads \"" + english + "\" here, \"" + german
-        + "\" under " + LOCALE);
     return german;
   }
 
