@@ -343,7 +343,8 @@ class BadInputTest {
         () -> "premise: a JVM under LC_ALL=C decodes file names as ASCII\n" + settings);
 
     CommandRun run = underLocale(tmp, Map.of("LC_ALL", "C"),
-        Subprocess.linkdupesCommand(Subprocess.testClassPath(), List.of(), "-v", tree));
+        Subprocess.linkdupesCommand(Subprocess.testClassPath(),
+            List.of(Subprocess.ADD_OPENS, Subprocess.OPENED), "-v", tree));
     TreeListing after = TreeListing.of(tmp);
 
     assertEquals(0, run.exitCode(), run::toString);

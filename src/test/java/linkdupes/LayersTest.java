@@ -61,4 +61,12 @@ class LayersTest {
         .because("fs/Jdk is the one place that opens the JDK's internals")
         .check(MAIN);
   }
+
+  @Test
+  void onlyTheFileSystemLayerCallsNativeCode() {
+    noClasses().that().resideOutsideOfPackage("linkdupes.fs..")
+        .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
+        .because("fs/Libc is the one place that calls the C library")
+        .check(MAIN);
+  }
 }

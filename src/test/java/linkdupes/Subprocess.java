@@ -47,9 +47,13 @@ final class Subprocess {
   }
 
   /** {@code linkdupes.Main} in a new JVM on this test's class path. */
+  /** The command as the jar runs it: its manifest opens the JDK's paths to linkdupes. */
   static Subprocess linkdupes(Object... args) {
-    return of(linkdupesCommand(testClassPath(), List.of(), args));
+    return of(linkdupesCommand(testClassPath(), List.of(ADD_OPENS, OPENED), args));
   }
+
+  static final String ADD_OPENS = "--add-opens";
+  static final String OPENED = "java.base/sun.nio.fs=ALL-UNNAMED";
 
   /** The java executable of the JVM that runs the tests. */
   static String java() {

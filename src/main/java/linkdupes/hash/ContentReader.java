@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 import linkdupes.base.RunContext;
 import linkdupes.base.Workers;
+import linkdupes.fs.VerifiedFile;
 import linkdupes.group.ContentGroup;
 import linkdupes.group.Grouping;
 import linkdupes.group.Inode;
@@ -67,6 +68,11 @@ public final class ContentReader implements AutoCloseable {
     this.digester = new Digester(run.tally());
     this.smallFiles = new SmallFiles(run);
     this.comparer = new LockstepComparer(run);
+    if (!VerifiedFile.verified()) {
+      run.problems().warning("reads are not checked through their descriptors ("
+          + VerifiedFile.whyNotVerified() + "): a file renamed away and back during a read "
+          + "can go unseen");
+    }
   }
 
   /** True when reading a file's first and last blocks reads all of it. */
@@ -205,7 +211,7 @@ public final class ContentReader implements AutoCloseable {
   private byte[] read(Inode inode, boolean ends) {
     Path path = inode.firstName().path();
     try {
-      return ends ? digester.endsKey(path, inode.size()) : digester.sha256(path, inode.size());
+      return ends ? digester.endsKey(path, inode.stat()) : digester.sha256(path, inode.stat());
     } catch (IOException e) {
       ReadFailure.report(path, e, run);
       return null;

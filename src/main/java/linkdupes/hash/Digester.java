@@ -2,17 +2,15 @@ package linkdupes.hash;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 import linkdupes.base.Tally;
+import linkdupes.fs.ChangedDuringRunException;
+import linkdupes.fs.FileStat;
+import linkdupes.fs.VerifiedFile;
 import org.apache.commons.codec.digest.DigestUtils;
 
 /**
@@ -24,9 +22,6 @@ final class Digester {
   static final int BLOCK = 4096;
   /** As {@link LockstepComparer#CHUNK}: SHA-256 of two 512 MiB files 1.30 s -> 1.08 s. */
   private static final int BUFFER = 64 << 10;
-  /** One set for every open: the varargs form builds a set per call. */
-  static final Set<OpenOption> READ_NOFOLLOW =
-      Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
 
   private final Tally tally;
   /**
@@ -47,40 +42,36 @@ final class Digester {
    * computes even before the JIT has warmed up. A key only splits groups: files with equal keys
    * are then compared byte for byte or by SHA-256 before anything is linked.
    */
-  byte[] endsKey(Path path, long size) throws IOException {
+  byte[] endsKey(Path path, FileStat expected) throws IOException {
+    long size = expected.size();
     CRC32C c = new CRC32C();
     CRC32 d = new CRC32();
     Consumer<ByteBuffer> both = b -> {
       c.update(b.duplicate());
       d.update(b);
     };
-    try (FileChannel ch = open(path)) {
-      readRange(ch, 0, Math.min(BLOCK, size), both);
+    try (VerifiedFile f = VerifiedFile.open(path, expected)) {
+      readRange(f, 0, Math.min(BLOCK, size), both);
       if (size > BLOCK) {
-        readRange(ch, Math.max(BLOCK, size - BLOCK), Math.min(BLOCK, size - BLOCK), both);
+        readRange(f, Math.max(BLOCK, size - BLOCK), Math.min(BLOCK, size - BLOCK), both);
       }
+      f.checkUnchanged();
     }
     return ByteBuffer.allocate(8).putInt((int) c.getValue()).putInt((int) d.getValue()).array();
   }
 
-  /** The SHA-256 of every byte of a file that had {@code size} bytes when scanned. */
-  byte[] sha256(Path path, long size) throws IOException {
+  /** The SHA-256 of every byte of the file the walk saw as {@code expected}. */
+  byte[] sha256(Path path, FileStat expected) throws IOException {
     MessageDigest md = sha256.get(); // reset by digest() below, or here after a failure
     md.reset();
-    try (FileChannel ch = open(path)) {
-      readRange(ch, 0, size, md::update);
-      if (ch.size() != size) {
-        throw new ChangedDuringRunException("size changed");
-      }
+    try (VerifiedFile f = VerifiedFile.open(path, expected)) {
+      readRange(f, 0, expected.size(), md::update);
+      f.checkUnchanged();
     }
     return md.digest();
   }
 
-  static FileChannel open(Path path) throws IOException {
-    return FileChannel.open(path, READ_NOFOLLOW);
-  }
-
-  private void readRange(FileChannel ch, long from, long length, Consumer<ByteBuffer> sink)
+  private void readRange(VerifiedFile f, long from, long length, Consumer<ByteBuffer> sink)
       throws IOException {
     ByteBuffer buf = buffers.get();
     long pos = from;
@@ -88,7 +79,7 @@ final class Digester {
     while (pos < end) {
       buf.clear();
       buf.limit((int) Math.min(buf.capacity(), end - pos));
-      int n = ch.read(buf, pos);
+      int n = f.read(buf, pos);
       if (n < 0) {
         throw new ChangedDuringRunException("file shrank");
       }

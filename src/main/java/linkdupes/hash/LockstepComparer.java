@@ -2,10 +2,11 @@ package linkdupes.hash;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import linkdupes.base.RunContext;
+import linkdupes.fs.ChangedDuringRunException;
+import linkdupes.fs.VerifiedFile;
 import linkdupes.group.Inode;
 
 /**
@@ -33,7 +34,7 @@ final class LockstepComparer {
   }
 
   /** An open file of the group and the buffer its next chunk is read into. */
-  private record Member(Inode inode, FileChannel channel, ByteBuffer buffer) {}
+  private record Member(Inode inode, VerifiedFile file, ByteBuffer buffer) {}
 
   /** The parts of {@code group} whose bytes are all equal, each of two or more inodes. */
   List<List<Inode>> split(List<Inode> group) {
@@ -56,20 +57,35 @@ final class LockstepComparer {
         }
         active = next;
       }
-      List<List<Inode>> out = new ArrayList<>(active.size());
-      for (List<Member> part : active) {
-        out.add(part.stream().map(Member::inode).toList());
-      }
-      return out;
+      return unchanged(active);
     } finally {
       for (Member m : members) {
-        try {
-          m.channel().close();
-        } catch (IOException e) {
-          // closing a file we only read cannot lose data
-        }
+        m.file().close();
       }
     }
+  }
+
+  /**
+   * The inodes of each part whose file is still as the walk saw it after its last read; a part
+   * left with fewer than two is dropped.
+   */
+  private List<List<Inode>> unchanged(List<List<Member>> parts) {
+    List<List<Inode>> out = new ArrayList<>(parts.size());
+    for (List<Member> part : parts) {
+      List<Inode> same = new ArrayList<>(part.size());
+      for (Member m : part) {
+        try {
+          m.file().checkUnchanged();
+          same.add(m.inode());
+        } catch (IOException e) {
+          failed(m.inode(), e);
+        }
+      }
+      if (same.size() >= 2) {
+        out.add(same);
+      }
+    }
+    return out;
   }
 
   private List<Member> open(List<Inode> group) {
@@ -84,8 +100,8 @@ final class LockstepComparer {
     List<Member> members = new ArrayList<>(group.size());
     for (Inode inode : group) {
       try {
-        FileChannel ch = FileChannel.open(inode.firstName().path(), Digester.READ_NOFOLLOW);
-        members.add(new Member(inode, ch, slab.slice(members.size() * chunk, chunk)));
+        VerifiedFile file = VerifiedFile.open(inode.firstName().path(), inode.stat());
+        members.add(new Member(inode, file, slab.slice(members.size() * chunk, chunk)));
       } catch (IOException e) {
         failed(inode, e);
       }
@@ -128,7 +144,7 @@ final class LockstepComparer {
     buf.clear().limit(n);
     long at = pos;
     while (buf.hasRemaining()) {
-      int got = m.channel().read(buf, at);
+      int got = m.file().read(buf, at);
       if (got < 0) {
         throw new ChangedDuringRunException("file shrank");
       }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import linkdupes.base.RunContext;
+import linkdupes.fs.ChangedDuringRunException;
 
 /** What a failed read means: a file gone or resized is skipped as changed, else it is an error. */
 final class ReadFailure {

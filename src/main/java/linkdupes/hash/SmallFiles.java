@@ -2,7 +2,6 @@ package linkdupes.hash;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.zip.CRC32C;
 import linkdupes.base.RunContext;
+import linkdupes.fs.ChangedDuringRunException;
+import linkdupes.fs.VerifiedFile;
 import linkdupes.group.Inode;
 
 /**
@@ -144,12 +145,13 @@ final class SmallFiles {
   /** Reads every byte of a small file into {@code buf}; false (and a report) when it cannot. */
   private boolean readAll(Inode inode, ByteBuffer buf) {
     Path path = inode.firstName().path();
-    try (FileChannel ch = Digester.open(path)) {
+    try (VerifiedFile f = VerifiedFile.open(path, inode.stat())) {
       while (buf.hasRemaining()) {
-        if (ch.read(buf, buf.position()) < 0) {
+        if (f.read(buf, buf.position()) < 0) {
           throw new ChangedDuringRunException("file shrank");
         }
       }
+      f.checkUnchanged();
       buf.flip();
       run.tally().bytesRead.addAndGet(buf.limit());
       return true;

@@ -10,6 +10,7 @@ import linkdupes.base.RunContext;
 import linkdupes.cache.CacheSession;
 import linkdupes.cache.RunLock;
 import linkdupes.fs.LinkOps;
+import linkdupes.fs.VerifiedFile;
 import linkdupes.group.ContentGroup;
 import linkdupes.group.Grouping;
 import linkdupes.group.Inode;
@@ -65,6 +66,7 @@ public final class Pipeline {
    *     to wait; nothing was done
    */
   public Result run() throws IOException, RunLock.HeldException {
+    VerifiedFile.loadInBackground();
     try (CacheSession cache = CacheSession.open(options.cache().file(),
         options.cache().waitForLock(), run)) {
       ScanResult scan = new TreeWalker(options.walk(), run).walk(options.roots());
@@ -101,6 +103,9 @@ public final class Pipeline {
       CacheSession cache, Function<Name, Path> realPath) {
     run.progress().reading(bytesToRead(table, sizeGroups), run.tally().bytesRead);
     List<ContentGroup> same = new ArrayList<>();
+    if (sizeGroups.isEmpty()) {
+      return same; // nothing to read: no reader, and no wait for its native calls
+    }
     try (ContentReader reader = new ContentReader(options.threads(),
         cache.isOpen() || options.digests(), run)) {
       for (List<int[]> batch : batches(sizeGroups)) {

@@ -1,0 +1,152 @@
+package linkdupes.fs;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * The C library's calls that the JDK does not offer, through JNA's direct mapping: opening a
+ * file and asking the open descriptor what it is ({@code statx} with {@code AT_EMPTY_PATH}),
+ * reading at an offset into a direct buffer. Errors come back as their number, never as words.
+ *
+ * <p>JNA's own native part ({@code libjnidispatch}) is by default written into a folder under
+ * {@code /tmp} that any user may have made first, and loaded from there: a root run would load
+ * whatever another user put in its place. It is written here instead into a fresh folder only
+ * this process can write (made with mode 0700 under a random name), loaded, and deleted; JNA is
+ * told not to look anywhere else.
+ *
+ * <p>Where any of this fails (another platform, no C library, a JVM that refuses native code),
+ * {@link #AVAILABLE} is false, {@link #WHY_NOT} says why, and callers take the JDK's calls.
+ */
+final class Libc {
+  private Libc() {}
+
+  static final boolean AVAILABLE;
+  /** Why the calls are not available, or null. */
+  static final String WHY_NOT;
+
+  // <fcntl.h>, <sys/stat.h>, Linux values (the same on x86-64 and arm64)
+  static final int O_RDONLY = 0;
+  static final int O_NOFOLLOW = 0400000;
+  static final int O_CLOEXEC = 02000000;
+  static final int AT_EMPTY_PATH = 0x1000;
+  static final int AT_SYMLINK_NOFOLLOW = 0x100;
+  static final int STATX_BASIC_STATS = 0x7ff;
+  /** {@code struct statx} is 256 bytes on every architecture. */
+  static final int STATX_SIZE = 256;
+
+  private static final byte[] EMPTY_PATH = {0};
+
+  static {
+    String why = null;
+    if (!Platform.isLinux() || !Platform.is64Bit()) {
+      why = "only 64-bit Linux is supported";
+    } else {
+      try {
+        loadDispatchLibraryPrivately();
+        Native.register(Libc.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+      } catch (IOException | LinkageError | RuntimeException e) {
+        why = String.valueOf(e.getMessage());
+      }
+    }
+    WHY_NOT = why;
+    AVAILABLE = why == null;
+  }
+
+  static native int open(byte[] path, int flags);
+
+  static native int statx(int dirfd, byte[] path, int flags, int mask, byte[] statx);
+
+  static native long pread(int fd, long buffer, long count, long offset);
+
+  static native int close(int fd);
+
+  static native int geteuid();
+
+  /** The system's words for an error number, in the user's language: for display only. */
+  static native String strerror(int errno);
+
+  /** The error number of the calling thread's last failed call. */
+  static int errno() {
+    return Native.getLastError();
+  }
+
+  /** The address of the byte at {@code buffer}'s position; the buffer must be direct. */
+  static long address(ByteBuffer buffer) {
+    return Pointer.nativeValue(Native.getDirectBufferPointer(buffer)) + buffer.position();
+  }
+
+  /** fstat of an open descriptor. */
+  static FileStat fstat(int fd, byte[] statx) throws ErrnoException {
+    if (statx(fd, EMPTY_PATH, AT_EMPTY_PATH, STATX_BASIC_STATS, statx) != 0) {
+      throw new ErrnoException(errno(), null, null, null);
+    }
+    return Statx.parse(statx);
+  }
+
+  /**
+   * Writes JNA's native library out of the jar into a folder no one else can write and points
+   * JNA at it alone (no search of the system's paths, no unpacking of its own).
+   */
+  private static void loadDispatchLibraryPrivately() throws IOException {
+    if (System.getProperty("jna.boot.library.path") != null) {
+      return; // chosen by the user or an earlier load in this JVM
+    }
+    String name = System.mapLibraryName("jnidispatch");
+    String resource = "/com/sun/jna/" + Platform.RESOURCE_PREFIX + "/" + name;
+    Path dir = Files.createTempDirectory("linkdupes-jna-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path lib = dir.resolve(name);
+    try (InputStream in = Libc.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("no JNA library for " + Platform.RESOURCE_PREFIX + " in the jar");
+      }
+      try (var out = Files.newOutputStream(lib, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
+        in.transferTo(out);
+      }
+      System.setProperty("jna.boot.library.path", dir.toString());
+      System.setProperty("jna.nosys", "true");
+      System.setProperty("jna.noclasspath", "true");
+      System.setProperty("jna.nounpack", "true");
+      Native.getLastError(); // loads it now, while the file is there
+    } finally {
+      // once loaded, the library stays mapped; the file and the folder are not needed
+      Files.deleteIfExists(lib);
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /** The fields of a {@code struct statx}, which has one layout on every architecture. */
+  static final class Statx {
+    private Statx() {}
+
+    static FileStat parse(byte[] b) {
+      ByteBuffer s = ByteBuffer.wrap(b).order(java.nio.ByteOrder.nativeOrder());
+      int nlink = s.getInt(16);
+      int uid = s.getInt(20);
+      int gid = s.getInt(24);
+      int mode = s.getShort(28) & 0xffff;
+      long ino = s.getLong(32);
+      long size = s.getLong(40);
+      long ctime = s.getLong(96) * 1_000_000_000L + (s.getInt(104) & 0xffffffffL);
+      long mtime = s.getLong(112) * 1_000_000_000L + (s.getInt(120) & 0xffffffffL);
+      long dev = makedev(s.getInt(136) & 0xffffffffL, s.getInt(140) & 0xffffffffL);
+      return new FileStat(dev, ino, size, mtime, ctime, mode, uid, gid, nlink);
+    }
+
+    /** The C library's {@code makedev}: the number {@code stat} gives as {@code st_dev}. */
+    static long makedev(long major, long minor) {
+      return ((major & 0xfffff000L) << 32) | ((major & 0xfffL) << 8)
+          | ((minor & 0xffffff00L) << 12) | (minor & 0xffL);
+    }
+  }
+}
