@@ -50,6 +50,16 @@ final class DatabaseSession implements CacheSession {
   static CacheSession open(Path file, boolean wait, RunContext run)
       throws RunLock.HeldException {
     Problems problems = run.problems();
+    try {
+      String refusal = PrivateFolder.refusal(file);
+      if (refusal != null) {
+        problems.warning("not using the cache " + file + ": " + refusal);
+        return NONE;
+      }
+    } catch (IOException e) {
+      problems.warning("not using the cache " + file + ": " + Problems.reason(e));
+      return NONE;
+    }
     RunLock lock;
     try {
       lock = RunLock.acquire(file, wait, () -> problems.warning(

@@ -7,8 +7,10 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * One run at a time per cache: an advisory lock ({@code fcntl}) on {@code FILE.lock} beside
@@ -45,10 +47,12 @@ public final class RunLock implements AutoCloseable {
     Path file = lockFile(cache);
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
-      Files.createDirectories(parent);
+      Files.createDirectories(parent, PrivateFolder.FOLDER);
     }
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    // never through a symlink: a lock that leads elsewhere would have that file truncated
+    FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE,
+        StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+        PrivateFolder.FILE);
     try {
       FileLock lock = tryLock(ch);
       if (lock == null) {

@@ -3,7 +3,9 @@ package linkdupes.cache;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import linkdupes.base.Problems;
 import linkdupes.fs.FileStat;
 import linkdupes.hash.Digests;
@@ -60,7 +63,12 @@ final class SqliteStore implements DigestStore {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
-        Files.createDirectories(parent);
+        Files.createDirectories(parent, PrivateFolder.FOLDER);
+      }
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        // made here, 0600, so that SQLite opens a file only its owner can read
+        Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PrivateFolder.FILE).close();
       }
       NativeLibrary.prepare(file);
       SQLiteConfig config = new SQLiteConfig();
@@ -73,6 +81,12 @@ final class SqliteStore implements DigestStore {
           ResultSet r = st.executeQuery("PRAGMA user_version")) {
         version = r.next() ? r.getInt(1) : 0;
       }
+      if (version == 0 && !isEmpty(db)) {
+        db.close();
+        problems.warning("not using the cache " + file + ": it is a database of another "
+            + "program");
+        return null;
+      }
       if (version == 0) {
         create(db);
       } else if (version != SCHEMA) {
@@ -82,7 +96,7 @@ final class SqliteStore implements DigestStore {
         return null;
       }
       return new SqliteStore(file, db);
-    } catch (SQLException | IOException | RuntimeException e) {
+    } catch (SQLException | IOException | RuntimeException | LinkageError e) {
       if (db != null) {
         try {
           db.close();
@@ -92,6 +106,14 @@ final class SqliteStore implements DigestStore {
       }
       problems.warning("not using the cache " + file + ": " + reason(e));
       return null;
+    }
+  }
+
+  /** True when the database holds nothing yet: a new file, not another program's. */
+  private static boolean isEmpty(Connection db) throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet r = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
+      return r.next() && r.getInt(1) == 0;
     }
   }
 
@@ -108,7 +130,7 @@ final class SqliteStore implements DigestStore {
   }
 
   /** The reason of a failure without the driver's decoration. */
-  static String reason(Exception e) {
+  static String reason(Throwable e) {
     String m = e.getMessage();
     if (e instanceof SQLException && m != null) {
       // "[SQLITE_NOTADB] File opened that is not a database file (file is not a database)"
