@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -102,8 +103,7 @@ final class Libc {
     }
     String name = System.mapLibraryName("jnidispatch");
     String resource = "/com/sun/jna/" + Platform.RESOURCE_PREFIX + "/" + name;
-    Path dir = Files.createTempDirectory("linkdupes-jna-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Path dir = privateFolder();
     Path lib = dir.resolve(name);
     try (InputStream in = Libc.class.getResourceAsStream(resource)) {
       if (in == null) {
@@ -122,6 +122,28 @@ final class Libc {
       // once loaded, the library stays mapped; the file and the folder are not needed
       Files.deleteIfExists(lib);
       Files.deleteIfExists(dir);
+    }
+  }
+
+  /**
+   * A new folder under the temporary folder that only this process's user can write: mkdir(2)
+   * fails on any name that exists, a symlink too, so a name someone made first is never used,
+   * and the name need not be unguessable. Not {@code Files.createTempDirectory}: its
+   * {@code SecureRandom} set up the JDK's security providers, 40-55 ms of a fresh JVM.
+   */
+  private static Path privateFolder() throws IOException {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    String prefix = "linkdupes-jna-" + ProcessHandle.current().pid() + "-";
+    for (int attempt = 0; ; attempt++) {
+      Path dir = tmp.resolve(prefix + Long.toHexString(System.nanoTime()));
+      try {
+        return Files.createDirectory(dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 100) {
+          throw e;
+        }
+      }
     }
   }
 
