@@ -5,6 +5,7 @@ import static linkdupes.Trees.rel;
 import static linkdupes.Trees.symlink;
 import static linkdupes.Trees.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -547,5 +548,30 @@ class BadInputTest {
         .env(locale)
         .decodedAs(StandardCharsets.ISO_8859_1)
         .run();
+  }
+
+  /** Bad values found only when compiled or applied are bad usage too: exit 2, nothing done. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "-i|[|invalid glob for --include: '['",
+      "-x|a{b|invalid glob for --exclude: 'a{b'",
+      "--min-age|150000d|--min-age PT3600000H reaches back before 1970"})
+  void badGlobsAndAgesAreUsageErrors(String option, String value, String message) {
+    byte[] data = random(9, 600);
+    write(tree.resolve("a"), data);
+    write(tree.resolve("b"), data);
+    CommandRun r = CommandRun.main(option, value, "--no-cache", tree);
+    assertEquals(2, r.exitCode(), r::toString);
+    assertTrue(r.err().contains(message), r::toString);
+    assertEquals(1L, r.err().lines().filter(l -> l.contains(message)).count(), r::toString);
+    assertNotEquals(ino(tree.resolve("a")), ino(tree.resolve("b")), "nothing linked");
+  }
+
+  private static Object ino(Path p) {
+    try {
+      return java.nio.file.Files.readAttributes(p, "unix:ino").get("ino");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

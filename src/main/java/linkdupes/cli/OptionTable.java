@@ -10,6 +10,7 @@ import linkdupes.base.Sizes;
 import linkdupes.pipeline.Format;
 import linkdupes.pipeline.Options;
 import linkdupes.plan.Policy;
+import linkdupes.scan.PathFilter;
 import linkdupes.scan.WalkSettings;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.ITypeConverter;
@@ -223,6 +224,18 @@ final class OptionTable {
     check(threads.value() >= 0, "--threads must be at least 1");
     check(!(noCache.value() && cache.value() != null),
         "--cache and --no-cache cannot be used together");
+    for (String glob : includes.value()) {
+      String problem = PathFilter.problem(glob);
+      check(problem == null, "invalid glob for --include: '" + glob + "': " + problem);
+    }
+    for (String glob : excludes.value()) {
+      String problem = PathFilter.problem(glob);
+      check(problem == null, "invalid glob for --exclude: '" + glob + "': " + problem);
+    }
+    // an age reaching back before 1970 overflowed the cut-off and disabled the filter
+    check(minAge.value() == null || minAge.value().compareTo(
+        Duration.between(java.time.Instant.EPOCH, java.time.Instant.now())) <= 0,
+        "--min-age " + minAge.value() + " reaches back before 1970");
     @SuppressWarnings("unchecked")
     List<Path> roots = List.copyOf((List<Path>) paths.getValue());
     WalkSettings walk = new WalkSettings(followSymlinks.value(), oneFileSystem.value(),

@@ -11,7 +11,7 @@ import java.util.List;
  * the last name at any depth ({@code *.tmp}); one with a slash matches the whole relative path
  * ({@code cache/**}).
  */
-final class PathFilter {
+public final class PathFilter {
   private final List<Glob> includes;
   private final List<Glob> excludes;
 
@@ -33,6 +33,17 @@ final class PathFilter {
       out.add(compile(glob));
     }
     return out;
+  }
+
+  /** Why {@code glob} is not a valid glob, or null when it is. */
+  public static String problem(String glob) {
+    try {
+      compile(glob);
+      return null;
+    } catch (IllegalArgumentException e) { // a PatternSyntaxException, or a bad glob
+      return e instanceof java.util.regex.PatternSyntaxException p ? p.getDescription()
+          : e.getMessage();
+    }
   }
 
   private static Glob compile(String glob) {
