@@ -59,6 +59,18 @@ public final class Grouping {
    */
   public static List<List<Inode>> byInode(FileTable table, List<int[]> sizeGroups,
       boolean canonical, RunContext run) {
+    return byInode(table, sizeGroups, canonical, null, run);
+  }
+
+  /**
+   * As {@link #byInode(FileTable, List, boolean, RunContext)}; with {@code canonical}, a name
+   * whose real path lies outside every one of {@code realRoots} (reached through a symlink
+   * that was followed) is left out: it is never replaced. Its inode then has a name the run
+   * does not hold, so replacing the others frees nothing, and it stays in its group only
+   * through names inside the roots.
+   */
+  public static List<List<Inode>> byInode(FileTable table, List<int[]> sizeGroups,
+      boolean canonical, List<Path> realRoots, RunContext run) {
     List<List<Inode>> out = new ArrayList<>();
     for (int g = 0; g < sizeGroups.size(); g++) {
       int[] group = sizeGroups.get(g);
@@ -71,7 +83,7 @@ public final class Grouping {
       Set<Path> seen = canonical ? new HashSet<>() : null;
       for (int row : group) {
         if (canonical) {
-          row = canonicalRow(table, row, seen, run);
+          row = canonicalRow(table, row, seen, realRoots, run);
           if (row < 0) {
             continue;
           }
@@ -109,11 +121,12 @@ public final class Grouping {
    * The row of the file's real path, stat'ed again, added to the table; -1 when it was seen
    * already or is gone, changed or unreadable.
    */
-  private static int canonicalRow(FileTable table, int row, Set<Path> seen, RunContext run) {
+  private static int canonicalRow(FileTable table, int row, Set<Path> seen,
+      List<Path> realRoots, RunContext run) {
     Path path = table.path(row);
     try {
       path = path.toRealPath();
-      if (!seen.add(path)) {
+      if (!seen.add(path) || (realRoots != null && !insideAny(path, realRoots))) {
         return -1;
       }
       FileStat st = FileStat.of(path);
@@ -130,6 +143,15 @@ public final class Grouping {
       run.problems().error("cannot read", path, e);
       return -1;
     }
+  }
+
+  private static boolean insideAny(Path realPath, List<Path> realRoots) {
+    for (Path root : realRoots) {
+      if (realPath.startsWith(root)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -75,7 +75,7 @@ public final class Pipeline {
       log("size", sizeGroups.size(), "groups");
       Function<Name, Path> realPath = realPaths(scan);
       LinkPlan plan = new Planner(options.policy())
-          .plan(byContent(scan.candidates(), sizeGroups, cache, realPath));
+          .plan(byContent(scan, sizeGroups, cache, realPath));
       log("plan", plan.groups().size(), "groups");
       List<GroupResult> results;
       long leftovers;
@@ -99,8 +99,14 @@ public final class Pipeline {
    * stages a batch at a time, so that only the inodes still in a group of duplicates outlive
    * their batch; each stage is given what the cache knows, and what the stages read is kept.
    */
-  private List<ContentGroup> byContent(FileTable table, List<int[]> sizeGroups,
+  private List<ContentGroup> byContent(ScanResult scan, List<int[]> sizeGroups,
       CacheSession cache, Function<Name, Path> realPath) {
+    FileTable table = scan.candidates();
+    // followed symlinks may lead out of the roots: names there are never replaced
+    List<Path> realRoots = new ArrayList<>();
+    for (ScanResult.Root r : scan.roots()) {
+      realRoots.add(r.real());
+    }
     run.progress().reading(bytesToRead(table, sizeGroups), run.tally().bytesRead);
     List<ContentGroup> same = new ArrayList<>();
     if (sizeGroups.isEmpty()) {
@@ -110,7 +116,7 @@ public final class Pipeline {
         cache.isOpen() || options.digests(), run)) {
       for (List<int[]> batch : batches(sizeGroups)) {
         List<List<Inode>> inodes = Grouping.byInode(table, batch,
-            options.walk().followSymlinks(), run);
+            options.walk().followSymlinks(), realRoots, run);
         Digests known = cache.lookUp(inodes);
         ContentReader.Found ends = reader.byEnds(inodes, known);
         ContentReader.Found whole = reader.byContent(ends.open(), known);
