@@ -42,4 +42,26 @@ class TerminalSafeNamesTest {
     assertTrue(r.out().contains("photo\\") && r.out().contains("u202egpj.exe"), r::toString);
     assertTrue(r.err().contains("gone\\u009b\\u202e"), r::toString);
   }
+
+  /** The JSON report gives the exact bytes of a name its text cannot give back. */
+  @org.junit.jupiter.api.Test
+  void theJsonReportCarriesTheBytesOfANameThatIsNotUtf8() throws Exception {
+    Path tree = Trees.mkdirs(tmp.resolve("tree"));
+    byte[] data = Trees.random(4, 3000);
+    byte[] badName = {'b', 'a', 'd', (byte) 0xff, (byte) 0xfe};
+    Path bad = linkdupes.fs.PathBytes.resolve(tree, badName);
+    java.nio.file.Files.write(bad, data);
+    Trees.mtime(bad, 2_000_000_000L); // the newest: it is the one linked
+    Trees.mtime(write(tree.resolve("plain"), data), 1_000_000_000L);
+
+    CommandRun r = CommandRun.main("--no-cache", "-n", "--format", "json", tree);
+
+    assertEquals(0, r.exitCode(), r::toString);
+    var link = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out())
+        .get("groups").get(0).get("linked").get(0);
+    byte[] bytes = java.util.Base64.getDecoder().decode(link.get("pathBase64").asText());
+    assertTrue(java.util.Arrays.equals(linkdupes.fs.PathBytes.bytes(bad), bytes),
+        () -> "the exact bytes of the name: " + link);
+    assertFalse(link.has("keptBase64"), "a UTF-8 name needs none: " + link);
+  }
 }

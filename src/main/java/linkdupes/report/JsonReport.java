@@ -7,10 +7,16 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import linkdupes.base.Paths;
+import linkdupes.fs.PathBytes;
 import linkdupes.link.GroupResult;
 import linkdupes.pipeline.Summary;
 
@@ -56,17 +62,43 @@ public final class JsonReport {
     g.writeStartObject();
     g.writeNumberField("size", r.group().size());
     writeDigest(g, r.group().digest());
-    g.writeStringField("kept", Paths.display(kept));
+    writePath(g, "kept", kept);
     g.writeArrayFieldStart("linked");
     for (GroupResult.Link link : r.linked()) {
       g.writeStartObject();
-      g.writeStringField("path", Paths.display(link.name().path()));
-      g.writeStringField("kept", Paths.display(link.kept()));
+      writePath(g, "path", link.name().path());
+      writePath(g, "kept", link.kept());
       g.writeEndObject();
     }
     g.writeEndArray();
     g.writeNumberField("bytesFreed", r.bytesFreed());
     g.writeEndObject();
+  }
+
+  /**
+   * A path as shown to people, and beside it, where that text does not give back its exact
+   * bytes (a name that is not valid UTF-8, or one with characters shown escaped), the bytes
+   * themselves in base64 as {@code FIELDBase64}, so that a script can act on the very file.
+   */
+  private static void writePath(JsonGenerator g, String field, Path path) throws IOException {
+    String shown = Paths.display(path);
+    g.writeStringField(field, shown);
+    byte[] bytes = PathBytes.of(path);
+    if (!shown.equals(utf8(bytes))) {
+      g.writeStringField(field + "Base64", Base64.getEncoder().encodeToString(bytes));
+    }
+  }
+
+  /** The bytes as UTF-8 text, or null when they are not valid UTF-8. */
+  private static String utf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
   }
 
   private static void writeDigest(JsonGenerator g, byte[] digest) throws IOException {
