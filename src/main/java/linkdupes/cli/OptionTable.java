@@ -92,6 +92,9 @@ final class OptionTable {
       "-p", "--ignore-mode");
   final Option<Boolean> ignoreOwner = flag("Link files even if their owner or group differ.",
       "-o", "--ignore-owner");
+  final Option<Boolean> ignoreXattrs = flag("Link files even if their extended attributes "
+      + "differ (access lists, file capabilities, security labels, user attributes).",
+      "--ignore-xattrs");
   final Option<Boolean> respectTime = flag("Only link files with equal modification times.",
       "--respect-time");
   final Option<Boolean> keepOldest = flag("Keep the copy with the oldest modification time "
@@ -243,7 +246,7 @@ final class OptionTable {
         Math.max(1, minSize.value()), max,
         minAge.value() == null ? Duration.ZERO : minAge.value());
     Policy policy = new Policy(ignoreMode.value(), ignoreOwner.value(), respectTime.value(),
-        keepNewest.value());
+        keepNewest.value(), ignoreXattrs.value());
     Path cacheFile = noCache.value() ? null
         : cache.value() != null ? cache.value() : defaultCache(System.getenv());
     return new Options(roots, dryRun.value(),

@@ -72,6 +72,10 @@ final class Libc {
 
   static native int geteuid();
 
+  static native long llistxattr(byte[] path, byte[] list, long size);
+
+  static native long lgetxattr(byte[] path, byte[] name, byte[] value, long size);
+
   /** The system's words for an error number, in the user's language: for display only. */
   static native String strerror(int errno);
 

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import linkdupes.base.RunContext;
 import linkdupes.cache.CacheSession;
 import linkdupes.cache.RunLock;
+import linkdupes.fs.Attributes;
 import linkdupes.fs.LinkOps;
 import linkdupes.fs.VerifiedFile;
 import linkdupes.group.ContentGroup;
@@ -74,8 +78,8 @@ public final class Pipeline {
       List<int[]> sizeGroups = Grouping.bySize(scan.candidates());
       log("size", sizeGroups.size(), "groups");
       Function<Name, Path> realPath = realPaths(scan);
-      LinkPlan plan = new Planner(options.policy())
-          .plan(byContent(scan, sizeGroups, cache, realPath));
+      List<ContentGroup> same = byContent(scan, sizeGroups, cache, realPath);
+      LinkPlan plan = new Planner(options.policy(), xattrs(same, realPath)).plan(same);
       log("plan", plan.groups().size(), "groups");
       List<GroupResult> results;
       long leftovers;
@@ -127,6 +131,33 @@ public final class Pipeline {
     }
     log("content", same.size(), "groups");
     return same;
+  }
+
+  /**
+   * The extended attributes of every inode of a group of equal content, read once each by its
+   * real path: linking makes two inodes share one set, so sets that differ keep them apart.
+   * One that cannot be read keeps its inode apart from all others.
+   */
+  private ToLongFunction<Inode> xattrs(List<ContentGroup> same, Function<Name, Path> realPath) {
+    if (options.policy().ignoreXattrs() || !Attributes.available()) {
+      return inode -> Attributes.NONE;
+    }
+    Map<Inode, Long> known = new IdentityHashMap<>();
+    long unreadable = Long.MIN_VALUE;
+    for (ContentGroup g : same) {
+      for (Inode inode : g.inodes()) {
+        Path path = realPath.apply(inode.firstName());
+        long f;
+        try {
+          f = Attributes.fingerprint(path);
+        } catch (IOException e) {
+          run.problems().error("cannot read the extended attributes of", path, e);
+          f = unreadable++;
+        }
+        known.put(inode, f);
+      }
+    }
+    return inode -> known.getOrDefault(inode, Attributes.NONE);
   }
 
   /** The size groups in batches of about {@link #BATCH_FILES} files, dropped as they are read. */

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import linkdupes.group.ContentGroup;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
@@ -35,10 +36,21 @@ public final class Planner {
 
   private final Policy policy;
   private final Comparator<Inode> keepOrder;
+  /** Each inode's extended attributes as one number (fs.Attributes), read before planning. */
+  private final ToLongFunction<Inode> xattrs;
 
   public Planner(Policy policy) {
+    this(policy, inode -> 0);
+  }
+
+  public Planner(Policy policy, ToLongFunction<Inode> xattrs) {
     this.policy = policy;
+    this.xattrs = xattrs;
     this.keepOrder = keepOrder();
+  }
+
+  private Policy.Key key(Inode inode) {
+    return policy.key(inode.stat(), xattrs.applyAsLong(inode));
   }
 
   public LinkPlan plan(List<ContentGroup> contentGroups) {
@@ -54,7 +66,7 @@ public final class Planner {
       Map<Long, Map<Policy.Key, List<Inode>>> byDevice = new LinkedHashMap<>();
       for (Inode inode : content) {
         byDevice.computeIfAbsent(inode.dev(), d -> new LinkedHashMap<>())
-            .computeIfAbsent(policy.key(inode.stat()), k -> new ArrayList<>()).add(inode);
+            .computeIfAbsent(key(inode), k -> new ArrayList<>()).add(inode);
       }
       otherDevice += namesOutsideLargest(
           byDevice.values().stream().map(m -> m.values().stream().flatMap(List::stream).toList())
@@ -114,9 +126,9 @@ public final class Planner {
   }
 
   private boolean samePolicyKey(List<Inode> inodes) {
-    Policy.Key first = policy.key(inodes.get(0).stat());
+    Policy.Key first = key(inodes.get(0));
     for (int i = 1; i < inodes.size(); i++) {
-      if (!first.equals(policy.key(inodes.get(i).stat()))) {
+      if (!first.equals(key(inodes.get(i)))) {
         return false;
       }
     }
