@@ -154,7 +154,7 @@ class EndToEndTest {
     assertEquals(0755, o.after().get("tree", "exec").permissions());
     assertEquals(0644, o.after().get("tree", "rw-b").permissions());
     assertEquals(1234, o.run().freedBytes());
-    assertTrue(o.run().out().contains("2 with other permissions, owner, time or attributes"),
+    assertTrue(o.run().out().contains("2 with other permissions, owner, time, attributes or folder access"),
         o.run()::toString);
   }
 
@@ -198,7 +198,7 @@ class EndToEndTest {
     o.after().assertOneInode(rel("tree/same1", "tree/same2"));
     o.after().assertDistinctInodes(rel("tree/same1", "tree/other"));
     assertEquals(2048, o.run().freedBytes());
-    assertTrue(o.run().out().contains("1 with other permissions, owner, time or attributes"),
+    assertTrue(o.run().out().contains("1 with other permissions, owner, time, attributes or folder access"),
         o.run()::toString);
   }
 

@@ -65,7 +65,7 @@ class ExtendedAttributesTest {
     CommandRun r = CommandRun.main("--no-cache", tree);
     assertEquals(0, r.exitCode(), r::toString);
     assertNotEquals(ino(a), ino(b), kind + ": left apart\n" + r);
-    assertTrue(r.out().contains("1 with other permissions, owner, time or attributes"),
+    assertTrue(r.out().contains("1 with other permissions, owner, time, attributes or folder access"),
         r::toString);
 
     CommandRun ignoring = CommandRun.main("--no-cache", "--ignore-xattrs", tree);

@@ -95,6 +95,8 @@ final class OptionTable {
   final Option<Boolean> ignoreXattrs = flag("Link files even if their extended attributes "
       + "differ (access lists, file capabilities, security labels, user attributes).",
       "--ignore-xattrs");
+  final Option<Boolean> ignoreFolderAccess = flag("Link files even if the folders above them "
+      + "let different users through to them.", "--ignore-folder-access");
   final Option<Boolean> respectTime = flag("Only link files with equal modification times.",
       "--respect-time");
   final Option<Boolean> keepOldest = flag("Keep the copy with the oldest modification time "
@@ -246,7 +248,7 @@ final class OptionTable {
         Math.max(1, minSize.value()), max,
         minAge.value() == null ? Duration.ZERO : minAge.value());
     Policy policy = new Policy(ignoreMode.value(), ignoreOwner.value(), respectTime.value(),
-        keepNewest.value(), ignoreXattrs.value());
+        keepNewest.value(), ignoreXattrs.value(), ignoreFolderAccess.value());
     Path cacheFile = noCache.value() ? null
         : cache.value() != null ? cache.value() : defaultCache(System.getenv());
     return new Options(roots, dryRun.value(),

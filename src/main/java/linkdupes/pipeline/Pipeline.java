@@ -13,6 +13,7 @@ import linkdupes.base.RunContext;
 import linkdupes.cache.CacheSession;
 import linkdupes.cache.RunLock;
 import linkdupes.fs.Attributes;
+import linkdupes.fs.FolderAccess;
 import linkdupes.fs.LinkOps;
 import linkdupes.fs.VerifiedFile;
 import linkdupes.group.ContentGroup;
@@ -79,7 +80,8 @@ public final class Pipeline {
       log("size", sizeGroups.size(), "groups");
       Function<Name, Path> realPath = realPaths(scan);
       List<ContentGroup> same = byContent(scan, sizeGroups, cache, realPath);
-      LinkPlan plan = new Planner(options.policy(), xattrs(same, realPath)).plan(same);
+      LinkPlan plan = new Planner(options.policy(), xattrs(same, realPath),
+          folderAccess(same, realPath)).plan(same);
       log("plan", plan.groups().size(), "groups");
       List<GroupResult> results;
       long leftovers;
@@ -158,6 +160,36 @@ public final class Pipeline {
       }
     }
     return inode -> known.getOrDefault(inode, Attributes.NONE);
+  }
+
+  /**
+   * Who can reach each inode of a group of equal content through the folders above its names
+   * ({@link FolderAccess}): any name letting others or the group through counts, since the
+   * inode is theirs through that name. Unknown when a folder cannot be looked at: then the
+   * inode is kept apart from all others.
+   */
+  private ToLongFunction<Inode> folderAccess(List<ContentGroup> same,
+      Function<Name, Path> realPath) {
+    if (options.policy().ignoreFolderAccess()) {
+      return inode -> 0;
+    }
+    FolderAccess folders = new FolderAccess();
+    Map<Inode, Long> known = new IdentityHashMap<>();
+    long unknown = Long.MIN_VALUE;
+    for (ContentGroup g : same) {
+      for (Inode inode : g.inodes()) {
+        long reach = 0;
+        try {
+          for (Name n : inode.names()) {
+            reach |= folders.reach(realPath.apply(n), inode.stat());
+          }
+        } catch (IOException e) {
+          reach = unknown++;
+        }
+        known.put(inode, reach);
+      }
+    }
+    return inode -> known.getOrDefault(inode, 0L);
   }
 
   /** The size groups in batches of about {@link #BATCH_FILES} files, dropped as they are read. */

@@ -38,19 +38,22 @@ public final class Planner {
   private final Comparator<Inode> keepOrder;
   /** Each inode's extended attributes as one number (fs.Attributes), read before planning. */
   private final ToLongFunction<Inode> xattrs;
+  /** Who can reach each inode's names through their folders, as one number. */
+  private final ToLongFunction<Inode> access;
 
   public Planner(Policy policy) {
-    this(policy, inode -> 0);
+    this(policy, inode -> 0, inode -> 0);
   }
 
-  public Planner(Policy policy, ToLongFunction<Inode> xattrs) {
+  public Planner(Policy policy, ToLongFunction<Inode> xattrs, ToLongFunction<Inode> access) {
     this.policy = policy;
     this.xattrs = xattrs;
+    this.access = access;
     this.keepOrder = keepOrder();
   }
 
   private Policy.Key key(Inode inode) {
-    return policy.key(inode.stat(), xattrs.applyAsLong(inode));
+    return policy.key(inode.stat(), xattrs.applyAsLong(inode), access.applyAsLong(inode));
   }
 
   public LinkPlan plan(List<ContentGroup> contentGroups) {

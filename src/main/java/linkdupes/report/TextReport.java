@@ -106,7 +106,7 @@ public final class TextReport {
     }
     List<String> skipped = new ArrayList<>();
     if (s.planned().leftOtherMetadata() > 0) {
-      skipped.add(s.planned().leftOtherMetadata() + " with other permissions, owner, time or attributes");
+      skipped.add(s.planned().leftOtherMetadata() + " with other permissions, owner, time, attributes or folder access");
     }
     if (s.planned().leftOtherDevice() > 0) {
       skipped.add(s.planned().leftOtherDevice() + " on another device");

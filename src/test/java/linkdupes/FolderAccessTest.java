@@ -1,0 +1,86 @@
+package linkdupes;
+
+import static linkdupes.Trees.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A file others may write, in a folder only its owner can enter, and its twin in a folder all
+ * can enter: linked, anyone could write the private one through the public name. Linking must
+ * give no one a way to bytes they could not reach before.
+ */
+class FolderAccessTest {
+  @TempDir Path tmp;
+  Path tree;
+  Path hidden;
+  Path open;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    tree = Trees.mkdirs(tmp.resolve("tree"));
+    Path priv = Trees.mkdirs(tree.resolve("private"));
+    Path pub = Trees.mkdirs(tree.resolve("public"));
+    Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(pub, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    byte[] data = Trees.random(21, 2000);
+    hidden = write(priv.resolve("f"), data);
+    open = write(pub.resolve("f"), data);
+  }
+
+  private static Object ino(Path p) throws Exception {
+    return Files.readAttributes(p, "unix:ino").get("ino");
+  }
+
+  private void chmodBoth(String mode) throws Exception {
+    Files.setPosixFilePermissions(hidden, PosixFilePermissions.fromString(mode));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString(mode));
+  }
+
+  @Test
+  void aFileOthersMayWriteInAPrivateFolderIsNotLinkedToItsTwinInAnOpenOne() throws Exception {
+    chmodBoth("rw-rw-rw-");
+    CommandRun r = CommandRun.main("--no-cache", tree);
+    assertEquals(0, r.exitCode(), r::toString);
+    assertNotEquals(ino(hidden), ino(open), r::toString);
+    assertTrue(r.out().contains("1 with other permissions, owner, time, attributes or folder "
+        + "access"), r::toString);
+
+    CommandRun ignoring = CommandRun.main("--no-cache", "--ignore-folder-access", tree);
+    assertEquals(0, ignoring.exitCode(), ignoring::toString);
+    assertEquals(ino(hidden), ino(open), "linked with --ignore-folder-access");
+  }
+
+  @Test
+  void theSameGoesForAFileItsGroupMayRead() throws Exception {
+    chmodBoth("rw-r-----");
+    CommandRun r = CommandRun.main("--no-cache", tree);
+    assertNotEquals(ino(hidden), ino(open), r::toString);
+  }
+
+  @Test
+  void filesOnlyTheirOwnerCanOpenAreLinkedWhateverTheFolders() throws Exception {
+    chmodBoth("rw-------");
+    CommandRun r = CommandRun.main("--no-cache", tree);
+    assertEquals(0, r.exitCode(), r::toString);
+    assertEquals(ino(hidden), ino(open), r::toString);
+  }
+
+  @Test
+  void twinsBehindFoldersOpenToTheSameUsersAreLinked() throws Exception {
+    chmodBoth("rw-rw-rw-");
+    Files.setPosixFilePermissions(hidden.getParent(), PosixFilePermissions.fromString("rwxr-x--x"));
+    CommandRun r = CommandRun.main("--no-cache", tree);
+    assertEquals(0, r.exitCode(), r::toString);
+    assertEquals(ino(hidden), ino(open), "both folders let others search: " + r);
+  }
+}
