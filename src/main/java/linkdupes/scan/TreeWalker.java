@@ -148,16 +148,21 @@ public final class TreeWalker {
       // the name as bytes, taken once: checked here and stored by the table
       byte[] all = table.keepsBytes() ? PathBytes.bytes(file) : null;
       int from = all == null ? 0 : FileTable.nameStart(all);
-      if (all != null ? TemporaryNames.isTemporary(all, from, all.length)
+      boolean temporary = all != null ? TemporaryNames.isTemporary(all, from, all.length)
           : file.getFileName() != null
-              && TemporaryNames.isTemporary(file.getFileName().toString())) {
-        leftovers.add(new FoundFile(file, root.index(), attrs.size()));
-        return FileVisitResult.CONTINUE;
-      }
+              && TemporaryNames.isTemporary(file.getFileName().toString());
       // the path below the root is only needed for globs, and costs a relativize per file
       Path relative = filter.isEmpty() ? null
           : file.equals(root.start()) ? file.getFileName() : root.start().relativize(file);
       if (relative != null && filter.excluded(relative)) {
+        return FileVisitResult.CONTINUE;
+      }
+      if (temporary) {
+        // a leftover of a killed run is removed only where the run may touch files at all
+        if ((relative == null || filter.included(relative))
+            && FileStat.nanos(attrs.lastModifiedTime()) <= newest) {
+          leftovers.add(new FoundFile(file, root.index(), attrs.size()));
+        }
         return FileVisitResult.CONTINUE;
       }
       regular++;
