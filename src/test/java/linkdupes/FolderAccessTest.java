@@ -83,4 +83,20 @@ class FolderAccessTest {
     assertEquals(0, r.exitCode(), r::toString);
     assertEquals(ino(hidden), ino(open), "both folders let others search: " + r);
   }
+
+  /**
+   * Two folders closed to others, each open to its own owner only: a user who could write the
+   * one twin through their folder must not reach the other owner's twin after the run.
+   */
+  @Test
+  void twinsInFoldersOfTwoDifferentOwnersAreNotLinked() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Host.isRoot(), "needs root to chown");
+    chmodBoth("rw-rw-rw-");
+    Files.setPosixFilePermissions(open.getParent(), PosixFilePermissions.fromString("rwx------"));
+    Files.setOwner(open.getParent(), open.getFileSystem().getUserPrincipalLookupService()
+        .lookupPrincipalByName("nobody"));
+    CommandRun r = CommandRun.main("--no-cache", tree);
+    assertEquals(0, r.exitCode(), r::toString);
+    assertNotEquals(ino(hidden), ino(open), "root's 0700 folder and nobody's: " + r);
+  }
 }

@@ -8,36 +8,47 @@ import java.util.Map;
 /**
  * Who can reach a name through the folders above it: a file's permission bits grant nothing to
  * someone who cannot search every folder from {@code /} down to it. Two names linked become
- * one file, reachable through either: where the folders above them let other users (or the
- * file's group) through to one and not the other, linking would give those users the other
- * file. Each folder is looked at once per run.
+ * one file, reachable through either: where the folders above them let other users through to
+ * one and not the other, linking would give those users the other file. Each folder is looked
+ * at once per run.
+ *
+ * <p>A name's reach is told by the folders that do not let everyone through: their owner,
+ * group and permission bits, in order from the name up. Two names with the same such folders
+ * are reached by exactly the same users; folders that let everyone search restrict no one.
  */
 public final class FolderAccess {
-  /** Other users can search every folder above the name. */
-  public static final long OTHERS = 1;
-  /** Members of the file's group can search every folder above the name. */
-  public static final long GROUP = 2;
-
   private final Map<Path, FileStat> folders = new HashMap<>();
+  /** Permission bits may differ between files linked (-p): a file's own bits exempt none. */
+  private final boolean modesMerge;
+
+  public FolderAccess(boolean modesMerge) {
+    this.modesMerge = modesMerge;
+  }
 
   /**
-   * Who, besides the owner, the file's own bits let in and its folders let through, for the
-   * name at {@code realPath} (no symlink in it) of a file with the attributes {@code file}:
-   * {@link #OTHERS} and {@link #GROUP} bits; 0 for a file only its owner can open.
+   * A number equal for two names exactly when the same users can reach them, as far as the
+   * file's own bits let anyone but its owner in: 0 for a file only its owner can open, unless
+   * files of other bits are linked (then the bits the linked file keeps may let others in).
+   * {@code realPath} has no symlink in it; {@code file} is the file's attributes.
    */
   public long reach(Path realPath, FileStat file) throws IOException {
-    int mode = file.permissions();
-    boolean others = (mode & 0007) != 0;
-    boolean group = (mode & 0070) != 0;
-    for (Path dir = realPath.toAbsolutePath().getParent(); dir != null && (others || group);
-        dir = dir.getParent()) {
+    if (!modesMerge && (file.permissions() & 0077) == 0) {
+      return 0; // only its owner (and root) can open it, through any name
+    }
+    long h = 1;
+    for (Path dir = realPath.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
       FileStat d = folder(dir);
       int m = d.permissions();
-      boolean othersSearch = (m & 0001) != 0;
-      others &= othersSearch;
-      group &= othersSearch || (d.gid() == file.gid() && (m & 0010) != 0);
+      if ((m & 0001) == 0) { // not everyone may search it: who may is told by these
+        h = mix(mix(mix(h, d.uid()), d.gid()), m & 07770);
+      }
     }
-    return (others ? OTHERS : 0) | (group ? GROUP : 0);
+    return h == 0 ? 1 : h;
+  }
+
+  private static long mix(long h, long v) {
+    long x = (h ^ v) * 0x9E3779B97F4A7C15L;
+    return x ^ (x >>> 31);
   }
 
   private FileStat folder(Path dir) throws IOException {

@@ -135,61 +135,70 @@ public final class Pipeline {
     return same;
   }
 
+  /** What is read of one inode to decide whether it may share a file with another. */
+  private interface InodeKey {
+    long of(Inode inode) throws IOException;
+  }
+
   /**
-   * The extended attributes of every inode of a group of equal content, read once each by its
-   * real path: linking makes two inodes share one set, so sets that differ keep them apart.
-   * One that cannot be read keeps its inode apart from all others.
+   * {@code key} of every inode of a group of equal content, read once each; an inode whose key
+   * cannot be read gets one of its own, so it is kept apart from all others.
+   */
+  private ToLongFunction<Inode> perInode(List<ContentGroup> same, InodeKey key, String what) {
+    Map<Inode, Long> known = new IdentityHashMap<>();
+    long unreadable = Long.MIN_VALUE;
+    for (ContentGroup g : same) {
+      for (Inode inode : g.inodes()) {
+        long k;
+        try {
+          k = key.of(inode);
+        } catch (IOException e) {
+          run.problems().error("cannot read the " + what + " of", inode.firstName().path(), e);
+          k = unreadable++;
+        }
+        known.put(inode, k);
+      }
+    }
+    return inode -> known.getOrDefault(inode, 0L);
+  }
+
+  /**
+   * The extended attributes of each inode, read by its real path: linking makes two inodes
+   * share one set, so sets that differ keep them apart.
    */
   private ToLongFunction<Inode> xattrs(List<ContentGroup> same, Function<Name, Path> realPath) {
     if (options.policy().ignoreXattrs() || !Attributes.available()) {
       return inode -> Attributes.NONE;
     }
-    Map<Inode, Long> known = new IdentityHashMap<>();
-    long unreadable = Long.MIN_VALUE;
-    for (ContentGroup g : same) {
-      for (Inode inode : g.inodes()) {
-        Path path = realPath.apply(inode.firstName());
-        long f;
-        try {
-          f = Attributes.fingerprint(path);
-        } catch (IOException e) {
-          run.problems().error("cannot read the extended attributes of", path, e);
-          f = unreadable++;
-        }
-        known.put(inode, f);
-      }
-    }
-    return inode -> known.getOrDefault(inode, Attributes.NONE);
+    return perInode(same, i -> Attributes.fingerprint(realPath.apply(i.firstName())),
+        "extended attributes");
   }
 
   /**
-   * Who can reach each inode of a group of equal content through the folders above its names
-   * ({@link FolderAccess}): any name letting others or the group through counts, since the
-   * inode is theirs through that name. Unknown when a folder cannot be looked at: then the
-   * inode is kept apart from all others.
+   * Who can reach each inode through the folders above its names ({@link FolderAccess}): the
+   * users of every name, since the inode is theirs through any of them.
    */
   private ToLongFunction<Inode> folderAccess(List<ContentGroup> same,
       Function<Name, Path> realPath) {
     if (options.policy().ignoreFolderAccess()) {
       return inode -> 0;
     }
-    FolderAccess folders = new FolderAccess();
-    Map<Inode, Long> known = new IdentityHashMap<>();
-    long unknown = Long.MIN_VALUE;
-    for (ContentGroup g : same) {
-      for (Inode inode : g.inodes()) {
-        long reach = 0;
-        try {
-          for (Name n : inode.names()) {
-            reach |= folders.reach(realPath.apply(n), inode.stat());
-          }
-        } catch (IOException e) {
-          reach = unknown++;
-        }
-        known.put(inode, reach);
+    FolderAccess folders = new FolderAccess(options.policy().ignoreMode());
+    return perInode(same, inode -> {
+      long first = folders.reach(realPath.apply(inode.firstName()), inode.stat());
+      if (inode.nameCount() == 1) {
+        return first; // nearly every inode
       }
-    }
-    return inode -> known.getOrDefault(inode, 0L);
+      java.util.TreeSet<Long> reach = new java.util.TreeSet<>(); // each set of users once
+      for (Name n : inode.names()) {
+        reach.add(folders.reach(realPath.apply(n), inode.stat()));
+      }
+      long h = 0;
+      for (long r : reach) {
+        h = h * 0x9E3779B97F4A7C15L + r;
+      }
+      return reach.size() == 1 ? first : h;
+    }, "folders");
   }
 
   /** The size groups in batches of about {@link #BATCH_FILES} files, dropped as they are read. */
