@@ -195,7 +195,8 @@ class DirectoryPairsTest {
 
     run.assertCleanSuccess();
     assertTrue(run.out().startsWith("linkdupes: 8 files, 3 groups, would link 4 names, "
-        + "would free 110000 bytes, 0 errors, "), run::toString);
+        + "would free 110000 bytes (") && run.out().contains(" bytes on disk), 0 errors, "),
+        run::toString);
     assertFalse(run.out().contains(HEADING), run::toString);
   }
 

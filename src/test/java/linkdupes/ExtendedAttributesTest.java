@@ -16,10 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Two files with the same bytes, mode and owner, one of them with an extended attribute the
- * other lacks: a POSIX ACL granting nobody access, a file capability, a user attribute (where
- * Samba keeps alternate data streams). Linked, the one inode would carry one set for both:
- * access granted, a capability gained or lost, a stream lost. They are left apart, and counted;
+ * Two files with the same bytes, mode and owner, one of them with an extended attribute or an
+ * inode flag the other lacks: a POSIX ACL granting nobody access, a file capability, a user
+ * attribute (where Samba keeps alternate data streams), the no-dump flag ({@code chattr +d}).
+ * Linked, the one inode would carry one set for both: access granted, a capability gained or
+ * lost, a stream lost, a flag spread. They are left apart, and counted;
  * with equal attributes, and with --ignore-xattrs, they are linked.
  */
 class ExtendedAttributesTest {
@@ -47,6 +48,8 @@ class ExtendedAttributesTest {
       // a named user's entry whose mask keeps the group bits as they are (r--)
       case "acl" -> List.of("setfacl", "-m", "u:nobody:r,m::r", file);
       case "capability" -> List.of("setcap", "cap_net_raw+ep", file);
+      // an inode flag, as lsattr shows it: not dumped by dump(8)
+      case "flag" -> List.of("chattr", "+d", file);
       default -> List.of("setfattr", "-n", "user.stream", "-v", "alternate data", file);
     };
     Assumptions.assumeTrue(Host.which(command.get(0)).isPresent(), command.get(0) + " missing");
@@ -55,7 +58,7 @@ class ExtendedAttributesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"acl", "capability", "user"})
+  @ValueSource(strings = {"acl", "capability", "user", "flag"})
   void filesWithOtherExtendedAttributesAreLeftApart(String kind) throws Exception {
     Assumptions.assumeTrue(Attributes.available(), "extended attributes cannot be read here");
     String modeBefore = Files.getPosixFilePermissions(a).toString();
@@ -74,7 +77,7 @@ class ExtendedAttributesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"acl", "user"})
+  @ValueSource(strings = {"acl", "user", "flag"})
   void filesWithEqualExtendedAttributesAreLinked(String kind) throws Exception {
     mark(kind);
     Path saved = b;

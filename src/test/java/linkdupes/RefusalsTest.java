@@ -158,6 +158,33 @@ class RefusalsTest {
     }
   }
 
+  /**
+   * By default a file with another inode flag than its twins is left apart, as any other
+   * attribute: it is not tried, so nothing fails.
+   */
+  @ParameterizedTest(name = "{0} is left apart")
+  @EnumSource(FileRefusal.class)
+  void fileWithAFlagThatRefusesIsLeftApartWithoutAnError(FileRefusal refusal) {
+    assumeRoot("chattr +i and +a need CAP_LINUX_IMMUTABLE");
+    assumeChattr();
+    Assumptions.assumeTrue(linkdupes.fs.Attributes.available(), "flags cannot be read here");
+    Layout t = layout(tree.resolve("d1"));
+    Path flagged = refusal.kept ? t.k() : t.d1();
+    chattr(refusal.flag, flagged);
+
+    Outcome o = Outcome.of(tmp, () -> CommandRun.main(tree));
+
+    o.run().assertCleanSuccess();
+    assertEquals(o.before().get(rel(flagged)), o.after().get(rel(flagged)), "left as it was");
+    assertTrue(o.run().out().contains("1 with other permissions, owner, time, attributes"),
+        o.run()::toString);
+    // the two of the group without the flag are linked
+    o.after().assertOneInode(refusal.kept ? List.of(rel(t.d1()), rel(t.d2()))
+        : List.of(rel(t.k()), rel(t.d2())));
+    o.after().assertOneInode(List.of(rel(t.b1()), rel(t.b2())));
+  }
+
+  /** With the flags not compared (--ignore-xattrs), the refusal is met and named. */
   @ParameterizedTest(name = "{0} is named with the reason and the rest of the run is done")
   @EnumSource(FileRefusal.class)
   void fileThatRefusesIsNamedWithTheReasonAndTheRestOfTheRunIsDone(FileRefusal refusal) {
@@ -166,7 +193,7 @@ class RefusalsTest {
     Layout t = layout(tree.resolve("d1"));
     chattr(refusal.flag, refusal.kept ? t.k() : t.d1());
 
-    Outcome o = Outcome.of(tmp, () -> CommandRun.main(tree));
+    Outcome o = Outcome.of(tmp, () -> CommandRun.main("--ignore-xattrs", tree));
 
     assertEquals(1, o.run().exitCode(), o.run()::toString);
     assertErrorNames(o.run(), t.d1(), "Operation not permitted");

@@ -2,6 +2,9 @@ package linkdupes.fs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,39 +13,108 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A file's extended attributes in every namespace, as one number: POSIX ACLs
- * ({@code system.posix_acl_access}), file capabilities ({@code security.capability}), SELinux
- * labels ({@code security.selinux}) and {@code user.*} (where Samba keeps alternate data
- * streams). Linking makes two files share one set, so two files become one only when theirs
- * are equal. Read with llistxattr(2) and lgetxattr(2), which the JDK lacks (its view sees only
- * {@code user.*}), on the name itself, never through a symlink.
+ * What a file carries besides its bytes and its mode, owner and times, which linking makes two
+ * names share, and the space it occupies, read through one descriptor proven to be the inode
+ * the walk saw:
+ *
+ * <ul>
+ *   <li>its extended attributes in every namespace: POSIX ACLs
+ *       ({@code system.posix_acl_access}), file capabilities ({@code security.capability}),
+ *       SELinux labels ({@code security.selinux}) and {@code user.*} (where Samba keeps
+ *       alternate data streams); the JDK's view sees only {@code user.*};
+ *   <li>its inode flags ({@code FS_IOC_GETFLAGS}, as {@code lsattr} shows them): append-only,
+ *       no-dump, no-atime, no-copy-on-write and the others a user can set;
+ *   <li>the bytes its blocks occupy ({@code stx_blocks}): a sparse file frees less than its
+ *       size, a file with inline data none.
+ * </ul>
  */
 public final class Attributes {
   private Attributes() {}
 
   private static final int ENODATA = 61;
   private static final int ERANGE = 34;
+  private static final int ENOTTY = 25;
+  private static final int EINVAL = 22;
+  /** {@code _IOR('f', 1, long)}: the kernel writes an int whatever the size says. */
+  private static final long FS_IOC_GETFLAGS = 0x80086601L;
+  /**
+   * The flags a user sets ({@code chattr}), which linking would spread: secure deletion,
+   * undelete, compression, synchronous updates, immutable, append-only, no-dump, no-atime,
+   * no-compression, data journalling, no tail merging, synchronous folders, top folder,
+   * no-copy-on-write, DAX, project inheritance. Not the ones a file system sets itself (extents,
+   * inline data, huge file), which differ between equal files.
+   */
+  static final int USER_FLAGS = 0x000000ff | 0x00000400 | 0x00004000 | 0x00008000
+      | 0x00010000 | 0x00020000 | 0x00800000 | 0x02000000 | 0x20000000;
 
-  /** True when the attributes can be read; else every file has the same {@link #NONE}. */
+  /** True when attributes can be read; else every file has the same {@link #NONE}. */
   public static boolean available() {
     return Libc.AVAILABLE && PathBytes.available();
   }
 
-  /** The fingerprint of a file without extended attributes. */
+  /** The fingerprint of a file with no extended attributes and no flags. */
   public static final long NONE = 0;
 
   /**
-   * A fingerprint of every extended attribute of {@code path}, names and values: equal for
-   * equal sets, {@link #NONE} for none (or where the file system keeps none).
+   * What was read of one file.
+   *
+   * @param fingerprint a number equal for equal sets of extended attributes (names and values)
+   *     and flags, {@link #NONE} for none
+   * @param allocatedBytes the bytes its blocks occupy on the device
    */
-  public static long fingerprint(Path path) throws IOException {
-    if (!available()) {
-      return NONE;
-    }
+  public record Found(long fingerprint, long allocatedBytes) {}
+
+  /**
+   * Reads the attributes of {@code path}, opened without following a symlink and checked to be
+   * {@code expected}'s inode, unchanged (its change time too, which any change of an attribute
+   * moves). Without {@code withAttributes}, only the space it occupies.
+   *
+   * @throws ChangedDuringRunException when the name leads to another inode, or it changed
+   */
+  public static Found read(Path path, FileStat expected, boolean withAttributes)
+      throws IOException {
     byte[] bytes = PathBytes.bytes(path.toAbsolutePath());
     byte[] cPath = Arrays.copyOf(bytes, bytes.length + 1);
-    byte[] list = names(cPath, path);
-    if (list.length == 0) {
+    int fd = Libc.open(cPath, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK
+        | Libc.O_NOCTTY | Libc.O_CLOEXEC);
+    if (fd < 0) {
+      throw failure(Libc.errno(), path);
+    }
+    try {
+      byte[] statx = new byte[Libc.STATX_SIZE];
+      FileStat now;
+      try {
+        now = Libc.fstat(fd, statx);
+      } catch (ErrnoException e) {
+        throw failure(e.errno(), path);
+      }
+      check(now, expected);
+      long allocated = Libc.allocatedBytes(statx);
+      if (!withAttributes) {
+        return new Found(NONE, allocated);
+      }
+      long fingerprint = fingerprint(fd, path);
+      check(Libc.fstat(fd, statx), expected); // none changed while they were read
+      return new Found(fingerprint, allocated);
+    } finally {
+      Libc.close(fd);
+    }
+  }
+
+  private static void check(FileStat now, FileStat expected) throws ChangedDuringRunException {
+    if (!now.isRegularFile() || !now.sameInode(expected)) {
+      throw new ChangedDuringRunException("another file");
+    }
+    if (now.size() != expected.size() || now.mtimeNanos() != expected.mtimeNanos()
+        || now.ctimeNanos() != expected.ctimeNanos()) {
+      throw new ChangedDuringRunException("changed");
+    }
+  }
+
+  private static long fingerprint(int fd, Path path) throws IOException {
+    int flags = flags(fd, path);
+    byte[] list = names(fd, path);
+    if (list.length == 0 && flags == 0) {
       return NONE;
     }
     List<byte[]> names = new ArrayList<>();
@@ -59,8 +131,9 @@ public final class Attributes {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+    md.update(ByteBuffer.allocate(4).putInt(flags).array());
     for (byte[] name : names) {
-      byte[] value = value(cPath, name, path);
+      byte[] value = value(fd, name, path);
       md.update(name);
       md.update(ByteBuffer.allocate(4).putInt(value.length).array());
       md.update(value);
@@ -69,47 +142,68 @@ public final class Attributes {
     return f == NONE ? 1 : f;
   }
 
-  private static byte[] names(byte[] cPath, Path path) throws IOException {
+  /** The flags a user can set, or 0 where the file system keeps none. */
+  private static int flags(int fd, Path path) throws IOException {
+    byte[] arg = new byte[8];
+    if (Libc.ioctl(fd, FS_IOC_GETFLAGS, arg) != 0) {
+      int errno = Libc.errno();
+      if (errno == ENOTTY || errno == EINVAL || errno == Errno.EOPNOTSUPP) {
+        return 0; // no flags on this file system (tmpfs, FAT, network file systems)
+      }
+      throw failure(errno, path);
+    }
+    return ByteBuffer.wrap(arg).order(ByteOrder.nativeOrder()).getInt(0) & USER_FLAGS;
+  }
+
+  private static byte[] names(int fd, Path path) throws IOException {
     while (true) {
-      long n = Libc.llistxattr(cPath, null, 0);
+      long n = Libc.flistxattr(fd, null, 0);
       if (n < 0) {
         int errno = Libc.errno();
         if (errno == Errno.EOPNOTSUPP) {
           return new byte[0];
         }
-        throw new ErrnoException(errno, path.toString(), null, Libc.strerror(errno));
+        throw failure(errno, path);
       }
       byte[] list = new byte[(int) n];
-      long got = n == 0 ? 0 : Libc.llistxattr(cPath, list, n);
+      long got = n == 0 ? 0 : Libc.flistxattr(fd, list, n);
       if (got >= 0) {
         return Arrays.copyOf(list, (int) got);
       }
       if (Libc.errno() != ERANGE) { // ERANGE: one was added in between; ask again
-        int errno = Libc.errno();
-        throw new ErrnoException(errno, path.toString(), null, Libc.strerror(errno));
+        throw failure(Libc.errno(), path);
       }
     }
   }
 
-  private static byte[] value(byte[] cPath, byte[] name, Path path) throws IOException {
+  private static byte[] value(int fd, byte[] name, Path path) throws IOException {
     while (true) {
-      long n = Libc.lgetxattr(cPath, name, null, 0);
+      long n = Libc.fgetxattr(fd, name, null, 0);
       if (n < 0) {
         int errno = Libc.errno();
         if (errno == ENODATA) {
-          return new byte[0]; // removed in between
+          return new byte[0]; // removed in between: the second fstat sees the change
         }
-        throw new ErrnoException(errno, path.toString(), null, Libc.strerror(errno));
+        throw failure(errno, path);
       }
       byte[] value = new byte[(int) n];
-      long got = n == 0 ? 0 : Libc.lgetxattr(cPath, name, value, n);
+      long got = n == 0 ? 0 : Libc.fgetxattr(fd, name, value, n);
       if (got >= 0) {
         return Arrays.copyOf(value, (int) got);
       }
       if (Libc.errno() != ERANGE) {
-        int errno = Libc.errno();
-        throw new ErrnoException(errno, path.toString(), null, Libc.strerror(errno));
+        throw failure(Libc.errno(), path);
       }
     }
+  }
+
+  private static IOException failure(int errno, Path path) {
+    String file = path.toString();
+    return switch (errno) {
+      case Errno.ENOENT -> new NoSuchFileException(file);
+      case Errno.EACCES -> new AccessDeniedException(file);
+      case Errno.ELOOP, Errno.ENOTDIR -> new ChangedDuringRunException("replaced");
+      default -> new ErrnoException(errno, file, null, Libc.strerror(errno));
+    };
   }
 }

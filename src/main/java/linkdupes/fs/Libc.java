@@ -38,6 +38,8 @@ final class Libc {
   static final int O_RDONLY = 0;
   static final int O_NOFOLLOW = 0400000;
   static final int O_CLOEXEC = 02000000;
+  static final int O_NONBLOCK = 04000;
+  static final int O_NOCTTY = 0400;
   static final int AT_EMPTY_PATH = 0x1000;
   static final int AT_SYMLINK_NOFOLLOW = 0x100;
   static final int STATX_BASIC_STATS = 0x7ff;
@@ -72,9 +74,12 @@ final class Libc {
 
   static native int geteuid();
 
-  static native long llistxattr(byte[] path, byte[] list, long size);
+  static native long flistxattr(int fd, byte[] list, long size);
 
-  static native long lgetxattr(byte[] path, byte[] name, byte[] value, long size);
+  static native long fgetxattr(int fd, byte[] name, byte[] value, long size);
+
+  /** ioctl(2) with a pointer to memory for its answer, as {@code FS_IOC_GETFLAGS} takes. */
+  static native int ioctl(int fd, long request, byte[] arg);
 
   /** The system's words for an error number, in the user's language: for display only. */
   static native String strerror(int errno);
@@ -95,6 +100,11 @@ final class Libc {
       throw new ErrnoException(errno(), null, null, null);
     }
     return Statx.parse(statx);
+  }
+
+  /** The bytes a file occupies on its device ({@code stx_blocks}, of 512 bytes) of a statx. */
+  static long allocatedBytes(byte[] statx) {
+    return ByteBuffer.wrap(statx).order(java.nio.ByteOrder.nativeOrder()).getLong(48) * 512;
   }
 
   /**

@@ -16,6 +16,8 @@ public final class Inode {
   private final int row;
   /** Rows of further names, or null: most inodes have one name. */
   private int[] more;
+  /** The bytes its blocks occupy, once read (fs.Attributes); else -1. */
+  private long allocated = -1;
 
   /** The inode of {@code row}, with that row as its first name. */
   public Inode(FileTable table, int row) {
@@ -70,6 +72,19 @@ public final class Inode {
   public void addRow(int other) {
     more = more == null ? new int[] {other} : Arrays.copyOf(more, more.length + 1);
     more[more.length - 1] = other;
+  }
+
+  /**
+   * The bytes the inode occupies on its device, which the file system gets back when its last
+   * name goes: less than its size when sparse, none for data kept inline. Its size where that
+   * was not read.
+   */
+  public long allocatedBytes() {
+    return allocated >= 0 ? allocated : size();
+  }
+
+  public void allocatedBytes(long bytes) {
+    allocated = bytes;
   }
 
   /** The name read and linked to: the first found. */

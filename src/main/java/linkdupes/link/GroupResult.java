@@ -14,14 +14,20 @@ public final class GroupResult {
   private final LinkGroup group;
   private final List<Link> linked;
   private final long bytesFreed;
+  private final long diskBytesFreed;
 
   /** A name replaced by a link to {@code kept}: the group's kept file, or a later one on EMLINK. */
   public record Link(Name name, Path kept) {}
 
-  public GroupResult(LinkGroup group, List<Link> linked, long bytesFreed) {
+  /**
+   * @param bytesFreed the sizes of the inodes that lost their last name
+   * @param diskBytesFreed the space those inodes occupied on the device
+   */
+  public GroupResult(LinkGroup group, List<Link> linked, long bytesFreed, long diskBytesFreed) {
     this.group = group;
     this.linked = linked;
     this.bytesFreed = bytesFreed;
+    this.diskBytesFreed = diskBytesFreed;
   }
 
   /**
@@ -29,7 +35,7 @@ public final class GroupResult {
    * over a million duplicates holds no object per name.
    */
   public static GroupResult planned(LinkGroup group) {
-    return new GroupResult(group, null, group.bytesToFree());
+    return new GroupResult(group, null, group.bytesToFree(), group.diskBytesToFree());
   }
 
   public LinkGroup group() {
@@ -38,6 +44,11 @@ public final class GroupResult {
 
   public long bytesFreed() {
     return bytesFreed;
+  }
+
+  /** The space the file system got back (or would): blocks of the inodes freed. */
+  public long diskBytesFreed() {
+    return diskBytesFreed;
   }
 
   /** The number of names linked (or to link, in a dry run). */

@@ -106,6 +106,7 @@ public final class Linker implements AutoCloseable {
     Target target = new Target(group.kept().firstName(), group.kept().stat());
     List<GroupResult.Link> linked = new ArrayList<>();
     long freed = 0;
+    long freedOnDisk = 0;
     for (Inode dup : group.duplicates()) {
       int done = 0;
       boolean promoted = false;
@@ -124,14 +125,15 @@ public final class Linker implements AutoCloseable {
           if (r == Result.KEPT_CHANGED) {
             tally.changed.addAndGet(namesAfter(group, dup, name));
           }
-          return new GroupResult(group, linked, freed);
+          return new GroupResult(group, linked, freed, freedOnDisk);
         }
       }
       if (!promoted && done == dup.nameCount() && !dup.hasOutsideNames()) {
         freed += dup.size();
+        freedOnDisk += dup.allocatedBytes();
       }
     }
-    return new GroupResult(group, linked, freed);
+    return new GroupResult(group, linked, freed, freedOnDisk);
   }
 
   /** Names of the group not yet tried after {@code name} of {@code dup}. */

@@ -13,6 +13,7 @@ import linkdupes.base.RunContext;
 import linkdupes.cache.CacheSession;
 import linkdupes.cache.RunLock;
 import linkdupes.fs.Attributes;
+import linkdupes.fs.ChangedDuringRunException;
 import linkdupes.fs.FolderAccess;
 import linkdupes.fs.LinkOps;
 import linkdupes.fs.VerifiedFile;
@@ -80,7 +81,9 @@ public final class Pipeline {
       log("size", sizeGroups.size(), "groups");
       Function<Name, Path> realPath = realPaths(scan);
       List<ContentGroup> same = byContent(scan, sizeGroups, cache, realPath);
-      LinkPlan plan = new Planner(options.policy(), xattrs(same, realPath),
+      Attributed attributed = attributes(same, realPath);
+      same = attributed.same();
+      LinkPlan plan = new Planner(options.policy(), attributed.fingerprints(),
           folderAccess(same, realPath)).plan(same);
       log("plan", plan.groups().size(), "groups");
       List<GroupResult> results;
@@ -162,16 +165,46 @@ public final class Pipeline {
     return inode -> known.getOrDefault(inode, 0L);
   }
 
+  /** Inodes of each group and the fingerprints of their attributes ({@link Attributes}). */
+  private record Attributed(List<ContentGroup> same, ToLongFunction<Inode> fingerprints) {}
+
   /**
-   * The extended attributes of each inode, read by its real path: linking makes two inodes
-   * share one set, so sets that differ keep them apart.
+   * Reads, through one descriptor per inode proven to be the walk's, the attributes linking
+   * would make shared (extended attributes and flags: sets that differ keep inodes apart) and
+   * the space each occupies. An inode changed since the walk leaves its group.
    */
-  private ToLongFunction<Inode> xattrs(List<ContentGroup> same, Function<Name, Path> realPath) {
-    if (options.policy().ignoreXattrs() || !Attributes.available()) {
-      return inode -> Attributes.NONE;
+  private Attributed attributes(List<ContentGroup> same, Function<Name, Path> realPath) {
+    boolean compare = !options.policy().ignoreXattrs();
+    if (!Attributes.available()) {
+      return new Attributed(same, inode -> Attributes.NONE);
     }
-    return perInode(same, i -> Attributes.fingerprint(realPath.apply(i.firstName())),
-        "extended attributes");
+    Map<Inode, Long> fingerprints = new IdentityHashMap<>();
+    List<ContentGroup> kept = new ArrayList<>(same.size());
+    long unreadable = Long.MIN_VALUE;
+    for (ContentGroup g : same) {
+      List<Inode> unchanged = new ArrayList<>(g.inodes().size());
+      for (Inode inode : g.inodes()) {
+        Path path = realPath.apply(inode.firstName());
+        try {
+          Attributes.Found found = Attributes.read(path, inode.stat(), compare);
+          inode.allocatedBytes(found.allocatedBytes());
+          fingerprints.put(inode, found.fingerprint());
+          unchanged.add(inode);
+        } catch (ChangedDuringRunException e) {
+          run.changed(inode.firstName().path());
+        } catch (IOException e) {
+          run.problems().error("cannot read the attributes of", inode.firstName().path(), e);
+          fingerprints.put(inode, unreadable++); // kept apart from every other
+          unchanged.add(inode);
+        }
+      }
+      if (unchanged.size() == g.inodes().size()) {
+        kept.add(g);
+      } else if (unchanged.size() >= 2) {
+        kept.add(new ContentGroup(unchanged, g.sha256()));
+      }
+    }
+    return new Attributed(kept, inode -> fingerprints.getOrDefault(inode, Attributes.NONE));
   }
 
   /**

@@ -15,13 +15,14 @@ public record Summary(boolean dryRun, ScanResult.Counts scanned, LinkPlan.Counts
     Linked linked, long changed, long unreadable, long bytesRead, Duration elapsed) {
 
   /**
-   * Names linked and bytes freed (or to be), and temporary names of an interrupted run removed
-   * (or to be).
+   * Names linked, bytes freed (or to be) as content and as space on the devices, and temporary
+   * names of an interrupted run removed (or to be).
    */
-  public record Linked(long names, long bytesFreed, long leftoversRemoved) {
+  public record Linked(long names, long bytesFreed, long diskBytesFreed, long leftoversRemoved) {
     static Linked of(List<GroupResult> results, long leftovers) {
       return new Linked(results.stream().mapToLong(GroupResult::linkedCount).sum(),
-          results.stream().mapToLong(GroupResult::bytesFreed).sum(), leftovers);
+          results.stream().mapToLong(GroupResult::bytesFreed).sum(),
+          results.stream().mapToLong(GroupResult::diskBytesFreed).sum(), leftovers);
     }
   }
 }

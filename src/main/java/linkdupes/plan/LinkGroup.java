@@ -10,14 +10,17 @@ import linkdupes.group.Inode;
  * @param namesToLink names that are to be replaced by a link to the kept inode
  * @param bytesToFree bytes freed when every name is linked: inodes with names outside the scan
  *     stay allocated
+ * @param diskBytesToFree the space on the device those inodes occupy ({@link
+ *     Inode#allocatedBytes}): what the file system gets back
  * @param duplicatesWithOutsideNames duplicates that keep names outside the scanned trees, so
  *     linking them frees nothing
  */
 public record LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest, long namesToLink,
-    long bytesToFree, long duplicatesWithOutsideNames) {
+    long bytesToFree, long diskBytesToFree, long duplicatesWithOutsideNames) {
 
   public LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest) {
-    this(kept, duplicates, digest, names(duplicates), freed(duplicates), outside(duplicates));
+    this(kept, duplicates, digest, names(duplicates), freed(duplicates), freedOnDisk(duplicates),
+        outside(duplicates));
   }
 
   public long size() {
@@ -36,6 +39,14 @@ public record LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest, long 
     long n = 0;
     for (Inode i : duplicates) {
       n += i.hasOutsideNames() ? 0 : i.size();
+    }
+    return n;
+  }
+
+  private static long freedOnDisk(List<Inode> duplicates) {
+    long n = 0;
+    for (Inode i : duplicates) {
+      n += i.hasOutsideNames() ? 0 : i.allocatedBytes();
     }
     return n;
   }

@@ -25,6 +25,7 @@ public final class CsvReport {
       .addColumn("kept")
       .addColumn("path")
       .addNumberColumn("bytes_freed")
+      .addNumberColumn("disk_bytes_freed")
       .build()
       .withHeader();
 
@@ -50,7 +51,8 @@ public final class CsvReport {
         String sha256 = digest == null ? null : HexFormat.of().formatHex(digest);
         for (GroupResult.Link link : r.linked()) {
           rows.write(new Object[] {number, r.group().size(), sha256,
-              Paths.display(link.kept()), Paths.display(link.name().path()), r.bytesFreed()});
+              Paths.display(link.kept()), Paths.display(link.name().path()), r.bytesFreed(),
+              r.diskBytesFreed()});
         }
       }
     }

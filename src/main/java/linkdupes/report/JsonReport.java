@@ -72,6 +72,7 @@ public final class JsonReport {
     }
     g.writeEndArray();
     g.writeNumberField("bytesFreed", r.bytesFreed());
+    g.writeNumberField("diskBytesFreed", r.diskBytesFreed());
     g.writeEndObject();
   }
 
@@ -116,6 +117,7 @@ public final class JsonReport {
     g.writeNumberField("groups", s.planned().groups());
     g.writeNumberField("namesLinked", s.linked().names());
     g.writeNumberField("bytesFreed", s.linked().bytesFreed());
+    g.writeNumberField("diskBytesFreed", s.linked().diskBytesFreed());
     g.writeNumberField("linkedWithOutsideNames", s.planned().withOutsideNames());
     g.writeNumberField("leftOtherMetadata", s.planned().leftOtherMetadata());
     g.writeNumberField("leftOtherDevice", s.planned().leftOtherDevice());

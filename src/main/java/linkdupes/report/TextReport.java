@@ -50,7 +50,8 @@ public final class TextReport {
 
   /**
    * The summary on one line, for a cron mail or a log: {@code linkdupes: 18321 files, 5087
-   * groups, 7690 names linked, freed 1.4 GiB (1514669221 bytes), 0 errors, 3.2 s}.
+   * groups, 7690 names linked, freed 1.4 GiB (1514669221 bytes; 1.4 GiB on disk), 0 errors,
+   * 3.2 s}.
    */
   private String summaryLine(Summary s, int errors) {
     String linked = s.dryRun()
@@ -59,7 +60,7 @@ public final class TextReport {
     return "linkdupes: " + count(s.scanned().files(), "file")
         + ", " + count(s.planned().groups(), "group")
         + ", " + linked
-        + ", " + (s.dryRun() ? "would free " : "freed ") + sizeAndBytes(s.linked().bytesFreed())
+        + ", " + (s.dryRun() ? "would free " : "freed ") + freed(s.linked())
         + ", " + count(errors, "error")
         + ", " + seconds(s);
   }
@@ -96,6 +97,9 @@ public final class TextReport {
     rows.add(row(s.dryRun() ? "Would link" : "Linked", count(s.linked().names(), "name")));
     rows.add(row(s.dryRun() ? "Would free" : "Freed",
         sizeAndBytes(s.linked().bytesFreed())));
+    // a sparse file gives back fewer blocks than its size, every file a part of a block more
+    rows.add(row("On disk", sizeAndBytes(s.linked().diskBytesFreed())
+        + (s.dryRun() ? " would be" : "") + " given back to the file system"));
     if (s.planned().withOutsideNames() > 0) {
       rows.add(row("Not freed", count(s.planned().withOutsideNames(), "file")
           + " with names outside the scanned trees (linked, but their space stays in use)"));
@@ -180,6 +184,15 @@ public final class TextReport {
   /** A size as people read it with the exact count after it, or just the count with --bytes. */
   private String sizeAndBytes(long bytes) {
     return exactBytes ? bytes + " bytes" : Sizes.human(bytes) + " (" + bytes + " bytes)";
+  }
+
+  /** Content and disk bytes freed: {@code 1.4 GiB (1514669221 bytes; 1.4 GiB on disk)}. */
+  private String freed(Summary.Linked linked) {
+    long content = linked.bytesFreed();
+    return exactBytes
+        ? content + " bytes (" + linked.diskBytesFreed() + " bytes on disk)"
+        : Sizes.human(content) + " (" + content + " bytes; "
+            + Sizes.human(linked.diskBytesFreed()) + " on disk)";
   }
 
   private static String seconds(Summary s) {
