@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import linkdupes.fs.LinkOps;
+import java.nio.file.SecureDirectoryStream;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -98,6 +101,53 @@ class NightlyRunsTest {
     assertEquals(1, after.linkedNames(), "only the small pair: " + after.out());
     assertTrue(after.bytesRead() >= 300_000, "the rewritten file was read: " + after.out());
     assertArrayEquals(other, Files.readAllBytes(b));
+  }
+
+  /**
+   * The kept file rewritten, its size and modification time restored, just after a name was
+   * linked to it: the cache must not take the change time it has at the end of the run as the
+   * one its links gave it, or the next run would trust the old digest for the new bytes, and
+   * link a copy of the old bytes to it (those bytes then lost). (A change within the clock
+   * tick of the link itself leaves the change time as it was: that window is the README's.)
+   */
+  @Test
+  void aKeptFileRewrittenAfterItsLastLinkIsReadAgainAndNotLinkedToItsOldTwin()
+      throws Exception {
+    Path t = photos();
+    byte[] original = Files.readAllBytes(t.resolve("a/big.jpg"));
+    byte[] rewritten = original.clone();
+    rewritten[100_000] ^= 1; // the same ends: only the whole content tells
+    LinkOps rewriting = new FakeOps() {
+      @Override
+      public void rename(SecureDirectoryStream<Path> d, Path source, Path target)
+          throws IOException {
+        super.rename(d, source, target);
+        // the big group is linked first (one thread, largest first): this is after it, and
+        // after the run looked at its kept file for the last time
+        if (target.toString().equals("small.txt")) {
+          try {
+            Thread.sleep(50); // past the clock tick of the link's change time
+          } catch (InterruptedException e) {
+            throw new IOException(e);
+          }
+          Path kept = t.resolve("a/big.jpg");
+          FileTime mtime = Files.getLastModifiedTime(kept);
+          Files.write(kept, rewritten);
+          Files.setLastModifiedTime(kept, mtime);
+        }
+      }
+    };
+    CommandRun linking = CommandRun.withOps(rewriting, "--cache", cache(), "-v", "--threads",
+        "1", t);
+    assertEquals(0, linking.exitCode(), linking.toString());
+    assertEquals(2, linking.linkedNames(), linking.toString());
+    assertArrayEquals(rewritten, Files.readAllBytes(t.resolve("b/big.jpg")), "premise");
+
+    Trees.write(t.resolve("c/big-copy.jpg"), original);
+    CommandRun after = run(t);
+    assertEquals(0, after.exitCode(), after.toString());
+    assertEquals(0, after.linkedNames(), "the copy of the old bytes stays apart: " + after.out());
+    assertArrayEquals(original, Files.readAllBytes(t.resolve("c/big-copy.jpg")));
   }
 
   @Test

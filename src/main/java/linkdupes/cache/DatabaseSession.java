@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -168,25 +166,23 @@ final class DatabaseSession implements CacheSession {
 
   @Override
   public void linked(List<GroupResult> results) {
-    Set<Path> kept = new HashSet<>();
     for (GroupResult result : results) {
-      for (GroupResult.Link link : result.linked()) {
+      // the kept file as seen just after the run's last link to it, never looked at again:
+      // a change since (one that restored its modification time too) moved its change time
+      // away from this one, so its entry will not match
+      for (FileStat kept : result.keptAfterLinking()) {
         if (store() == null) {
           return;
         }
-        if (!kept.add(link.kept())) {
-          continue;
+        if (kept.ctimeNanos() < 0) {
+          continue; // not seen: its entry keeps the old change time and will be a miss
         }
         try {
-          FileStat now = FileStat.of(link.kept());
-          store.linked(now, now.ctimeNanos());
-        } catch (IOException e) {
-          // gone or changed since: its entry no longer matches and will be a miss
+          store.linked(kept, kept.ctimeNanos());
         } catch (SQLException e) {
           fail(e);
         }
       }
-      kept.clear();
     }
   }
 

@@ -5,6 +5,7 @@ import java.util.AbstractList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import linkdupes.fs.FileStat;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
@@ -15,6 +16,7 @@ public final class GroupResult {
   private final List<Link> linked;
   private final long bytesFreed;
   private final long diskBytesFreed;
+  private final List<FileStat> keptAfterLinking;
 
   /** A name replaced by a link to {@code kept}: the group's kept file, or a later one on EMLINK. */
   public record Link(Name name, Path kept) {}
@@ -24,10 +26,28 @@ public final class GroupResult {
    * @param diskBytesFreed the space those inodes occupied on the device
    */
   public GroupResult(LinkGroup group, List<Link> linked, long bytesFreed, long diskBytesFreed) {
+    this(group, linked, bytesFreed, diskBytesFreed, List.of());
+  }
+
+  /**
+   * @param keptAfterLinking each file names were linked to, as seen through a name just after
+   *     the last link made to it: its change time moved by this run's links and nothing else
+   */
+  public GroupResult(LinkGroup group, List<Link> linked, long bytesFreed, long diskBytesFreed,
+      List<FileStat> keptAfterLinking) {
     this.group = group;
     this.linked = linked;
     this.bytesFreed = bytesFreed;
     this.diskBytesFreed = diskBytesFreed;
+    this.keptAfterLinking = keptAfterLinking;
+  }
+
+  /**
+   * The attributes of each file linked to after this run's last link to it (a later change
+   * moves its change time away from these), so the cache can keep what was read of it.
+   */
+  public List<FileStat> keptAfterLinking() {
+    return keptAfterLinking;
   }
 
   /**

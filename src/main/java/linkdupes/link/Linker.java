@@ -95,16 +95,30 @@ public final class Linker implements AutoCloseable {
 
   private enum Result { LINKED, SKIPPED, FAILED, TOO_MANY_LINKS, KEPT_CHANGED, GROUP_FAILED }
 
-  /** The file every duplicate is linked to: a name of it and its attributes when hashed. */
-  private record Target(Name name, Path path, FileStat stat) {
+  /**
+   * The file every duplicate is linked to: a name of it, and its attributes when read, with the
+   * change time that each link made to it since (link(2) and rename(2) move it). Any other
+   * change, even one that leaves the size and modification time alone, moves the change time
+   * away from the one expected, and the kept file is then no longer the one read.
+   */
+  private static final class Target {
+    final Name name;
+    final Path path;
+    FileStat stat;
+    /** True once a name has been linked to it, so its change time is this run's. */
+    boolean linkedTo;
+
     Target(Name name, FileStat stat) {
-      this(name, name.path(), stat);
+      this.name = name;
+      this.path = name.path();
+      this.stat = stat;
     }
   }
 
   public GroupResult link(LinkGroup group) {
     Target target = new Target(group.kept().firstName(), group.kept().stat());
     List<GroupResult.Link> linked = new ArrayList<>();
+    List<FileStat> kept = new ArrayList<>(1);
     long freed = 0;
     long freedOnDisk = 0;
     for (Inode dup : group.duplicates()) {
@@ -113,19 +127,23 @@ public final class Linker implements AutoCloseable {
       for (Name name : dup.names()) {
         Result r = linkOne(target, dup, name);
         if (r == Result.LINKED) {
-          linked.add(new GroupResult.Link(name, target.path()));
+          linked.add(new GroupResult.Link(name, target.path));
           done++;
         } else if (r == Result.TOO_MANY_LINKS) {
           LOG.debug("{} has too many links; {} is kept from here on",
-              Paths.display(target.path()), Paths.display(name.path()));
-          target = new Target(name, dup.stat());
+              Paths.display(target.path), Paths.display(name.path()));
+          addKept(kept, target);
+          target = promoted(name, dup, done > 0);
           promoted = true;
+          if (target == null) {
+            return new GroupResult(group, linked, freed, freedOnDisk, kept);
+          }
           break;
         } else if (r == Result.KEPT_CHANGED || r == Result.GROUP_FAILED) {
           if (r == Result.KEPT_CHANGED) {
             tally.changed.addAndGet(namesAfter(group, dup, name));
           }
-          return new GroupResult(group, linked, freed, freedOnDisk);
+          return new GroupResult(group, linked, freed, freedOnDisk, addKept(kept, target));
         }
       }
       if (!promoted && done == dup.nameCount() && !dup.hasOutsideNames()) {
@@ -133,7 +151,36 @@ public final class Linker implements AutoCloseable {
         freedOnDisk += dup.allocatedBytes();
       }
     }
-    return new GroupResult(group, linked, freed, freedOnDisk);
+    return new GroupResult(group, linked, freed, freedOnDisk, addKept(kept, target));
+  }
+
+  /** The kept file's attributes after the links made to it, for the cache; the list. */
+  private static List<FileStat> addKept(List<FileStat> kept, Target target) {
+    if (target.linkedTo) {
+      kept.add(target.stat);
+    }
+    return kept;
+  }
+
+  /**
+   * The duplicate whose name met the kept file's link limit, kept from here on; null when it
+   * changed. If some of its names were linked already, that moved its change time: the one it
+   * has now is taken, once it is seen to be the inode, size and time that was read.
+   */
+  private Target promoted(Name name, Inode dup, boolean namesLinked) {
+    if (!namesLinked) {
+      return new Target(name, dup.stat());
+    }
+    try {
+      FileStat now = FileStat.of(name.path());
+      if (now.isRegularFile() && now.sameContentIdentity(dup.stat())) {
+        return new Target(name, now);
+      }
+    } catch (IOException e) {
+      // counted as changed below
+    }
+    run.changed(name.path());
+    return null;
   }
 
   /** Names of the group not yet tried after {@code name} of {@code dup}. */
@@ -159,11 +206,31 @@ public final class Linker implements AutoCloseable {
     }
     Path temp;
     try {
-      temp = createTemporaryLink(path, target.path());
+      temp = createTemporaryLink(path, target.path);
     } catch (IOException e) {
+      afterOwnChange(target); // a link that fails may have moved it too (ext4 does)
       return refused(path, target, e);
     }
-    return replace(dir, target, dup, path, temp);
+    Result r = replace(dir, target, dup, path, temp);
+    if (r != Result.LINKED && r != Result.KEPT_CHANGED) {
+      afterOwnChange(target); // a temporary name of it was made and removed
+    }
+    return r;
+  }
+
+  /**
+   * Takes the kept file's change time again after this run made and removed a name of it,
+   * which moved it; the name must still be the inode, size and time that was read.
+   */
+  private void afterOwnChange(Target target) {
+    try {
+      FileStat now = FileStat.of(target.path);
+      if (now.isRegularFile() && now.sameContentIdentity(target.stat)) {
+        target.stat = now;
+      }
+    } catch (IOException e) {
+      // the next check of the kept file finds it changed or gone
+    }
   }
 
   /**
@@ -177,7 +244,7 @@ public final class Linker implements AutoCloseable {
       run.changed(path);
       return Result.SKIPPED;
     }
-    if (!unchanged(target.path(), target.stat())) {
+    if (!unchanged(target.path, target.stat)) {
       return Result.KEPT_CHANGED;
     }
     if (!dir.isReachedBy(parentOf(path))) {
@@ -195,7 +262,7 @@ public final class Linker implements AutoCloseable {
     }
     if (failure == Failure.LINKS_REFUSED && refusesLinks(target)) {
       problems.error("cannot link " + Paths.display(path) + " to "
-          + Paths.display(target.path()) + ": " + Problems.reason(e)
+          + Paths.display(target.path) + ": " + Problems.reason(e)
           + " (the rest of this group is left as it was)");
       return Result.GROUP_FAILED;
     }
@@ -209,15 +276,15 @@ public final class Linker implements AutoCloseable {
     try {
       // The kept file may have been replaced or rewritten since it was checked: the new name
       // must be the very inode that was hashed, with its size and time unchanged.
-      if (!dir.holds(tempName, target.stat())) {
-        run.changed(target.path());
+      if (!dir.holds(tempName, target.stat)) {
+        run.changed(target.path);
         removeTemporary(dir, tempName);
         return Result.KEPT_CHANGED;
       }
     } catch (NoSuchFileException e) {
       // The path no longer leads to the directory that was checked: a directory on the way was
       // swapped in the instant before the link, which landed wherever the path leads now.
-      removeStray(temp, target.stat());
+      removeStray(temp, target.stat);
       run.changed(path);
       return Result.SKIPPED;
     } catch (IOException e) {
@@ -233,6 +300,8 @@ public final class Linker implements AutoCloseable {
         return Result.SKIPPED;
       }
       ops.rename(dir.stream(), tempName, fileName);
+      target.linkedTo = true;
+      target.stat = afterLink(dir, fileName, target.stat);
       return Result.LINKED;
     } catch (NoSuchFileException e) {
       run.changed(path);
@@ -251,11 +320,12 @@ public final class Linker implements AutoCloseable {
   private boolean refusesLinks(Target target) {
     Path probe;
     try {
-      probe = createTemporaryLink(target.path(), target.path());
+      probe = createTemporaryLink(target.path, target.path);
     } catch (IOException e) {
       return Failure.of(e) == Failure.LINKS_REFUSED;
     }
-    removeStray(probe, target.stat());
+    removeStray(probe, target.stat);
+    afterOwnChange(target);
     return false;
   }
 
@@ -292,11 +362,33 @@ public final class Linker implements AutoCloseable {
     return parent == null ? Path.of(".") : parent;
   }
 
-  /** True when the name still is the inode, size and time it was when hashed. */
+  /**
+   * The kept file's attributes just after a name became a link to it, read through that name
+   * in its opened directory: the change time the link moved. Unknown (and then no more links
+   * are made to it) where the JDK's attributes do not show it.
+   */
+  private static FileStat afterLink(Directory dir, Path name, FileStat before) {
+    try {
+      FileStat now = FileStat.of(dir.attributes(name));
+      if (now != null && now.sameContentIdentity(before)) {
+        return now;
+      }
+    } catch (IOException e) {
+      // as unknown
+    }
+    return new FileStat(before.dev(), before.ino(), before.size(), before.mtimeNanos(), -1,
+        before.mode(), before.uid(), before.gid(), before.nlink());
+  }
+
+  /**
+   * True when the name still is the inode, size, time and change time it was when read (or
+   * when this run last linked to it).
+   */
   private boolean unchanged(Path path, FileStat expected) {
     try {
       FileStat now = FileStat.of(path);
-      if (now.isRegularFile() && now.sameContentIdentity(expected)) {
+      if (now.isRegularFile() && now.sameContentIdentity(expected)
+          && now.ctimeNanos() == expected.ctimeNanos()) {
         return true;
       }
     } catch (NoSuchFileException e) {
