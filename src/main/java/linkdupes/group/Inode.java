@@ -2,7 +2,10 @@ package linkdupes.group;
 
 import java.util.AbstractList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
 import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
 
@@ -85,6 +88,39 @@ public final class Inode {
 
   public void allocatedBytes(long bytes) {
     allocated = bytes;
+  }
+
+  /**
+   * The names split by {@code part}: one inode object for each value, holding the names that
+   * have it, in the order of their first names; just this one when all names have one value.
+   * Each part has the names of the others outside it ({@link #hasOutsideNames}).
+   */
+  public Map<Long, Inode> partsBy(ToLongFunction<Name> part) {
+    long first = part.applyAsLong(firstName());
+    Map<Long, Inode> parts = new LinkedHashMap<>();
+    parts.put(first, this);
+    if (more == null) {
+      return parts;
+    }
+    long[] of = new long[more.length];
+    boolean one = true;
+    for (int i = 0; i < more.length; i++) {
+      of[i] = part.applyAsLong(new Name(table, more[i]));
+      one &= of[i] == first;
+    }
+    if (one) {
+      return parts;
+    }
+    parts.put(first, new Inode(table, row));
+    for (int i = 0; i < more.length; i++) {
+      Inode p = parts.get(of[i]);
+      if (p == null) {
+        parts.put(of[i], new Inode(table, more[i]));
+      } else {
+        p.addRow(more[i]);
+      }
+    }
+    return parts;
   }
 
   /** The name read and linked to: the first found. */

@@ -16,6 +16,7 @@ import linkdupes.fs.Attributes;
 import linkdupes.fs.ChangedDuringRunException;
 import linkdupes.fs.FolderAccess;
 import linkdupes.fs.LinkOps;
+import linkdupes.fs.Mounts;
 import linkdupes.fs.VerifiedFile;
 import linkdupes.group.ContentGroup;
 import linkdupes.group.Grouping;
@@ -81,10 +82,12 @@ public final class Pipeline {
       log("size", sizeGroups.size(), "groups");
       Function<Name, Path> realPath = realPaths(scan);
       List<ContentGroup> same = byContent(scan, sizeGroups, cache, realPath);
+      Map<Inode, Long> mounts = new IdentityHashMap<>();
+      same = byMount(same, Mounts.of(realRoots(scan)), realPath, mounts);
       Attributed attributed = attributes(same, realPath);
       same = attributed.same();
       LinkPlan plan = new Planner(options.policy(), attributed.fingerprints(),
-          folderAccess(same, realPath)).plan(same);
+          folderAccess(same, realPath), inode -> mounts.getOrDefault(inode, 0L)).plan(same);
       log("plan", plan.groups().size(), "groups");
       List<GroupResult> results;
       long leftovers;
@@ -112,10 +115,7 @@ public final class Pipeline {
       CacheSession cache, Function<Name, Path> realPath) {
     FileTable table = scan.candidates();
     // followed symlinks may lead out of the roots: names there are never replaced
-    List<Path> realRoots = new ArrayList<>();
-    for (ScanResult.Root r : scan.roots()) {
-      realRoots.add(r.real());
-    }
+    List<Path> realRoots = realRoots(scan);
     run.progress().reading(bytesToRead(table, sizeGroups), run.tally().bytesRead);
     List<ContentGroup> same = new ArrayList<>();
     if (sizeGroups.isEmpty()) {
@@ -136,6 +136,42 @@ public final class Pipeline {
     }
     log("content", same.size(), "groups");
     return same;
+  }
+
+  private static List<Path> realRoots(ScanResult scan) {
+    List<Path> real = new ArrayList<>();
+    for (ScanResult.Root r : scan.roots()) {
+      real.add(r.real());
+    }
+    return real;
+  }
+
+  /**
+   * The groups with each inode's names split by the mount they are in, where the roots hold
+   * more than one: link(2) refuses across mounts, even two of one file system (a bind mount).
+   * An inode seen through two mounts becomes one part per mount, each with names outside
+   * itself (the other part's), so linking one part frees nothing. {@code mountOf} gets the
+   * mount of each part.
+   */
+  private List<ContentGroup> byMount(List<ContentGroup> same, Mounts mounts,
+      Function<Name, Path> realPath, Map<Inode, Long> mountOf) {
+    if (!mounts.several()) {
+      return same; // nearly every run: one mount per device
+    }
+    List<ContentGroup> split = new ArrayList<>(same.size());
+    for (ContentGroup g : same) {
+      List<Inode> parts = new ArrayList<>(g.inodes().size());
+      for (Inode inode : g.inodes()) {
+        Map<Long, Inode> byMount =
+            inode.partsBy(n -> mounts.of(realPath.apply(n).toAbsolutePath()));
+        for (Map.Entry<Long, Inode> e : byMount.entrySet()) {
+          mountOf.put(e.getValue(), e.getKey());
+          parts.add(e.getValue());
+        }
+      }
+      split.add(parts.size() == g.inodes().size() ? g : new ContentGroup(parts, g.sha256()));
+    }
+    return split;
   }
 
   /** What is read of one inode to decide whether it may share a file with another. */

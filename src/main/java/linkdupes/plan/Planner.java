@@ -40,20 +40,46 @@ public final class Planner {
   private final ToLongFunction<Inode> xattrs;
   /** Who can reach each inode's names through their folders, as one number. */
   private final ToLongFunction<Inode> access;
+  /** The mount each inode's names are in (link(2) refuses across two), as its id. */
+  private final ToLongFunction<Inode> mount;
 
   public Planner(Policy policy) {
-    this(policy, inode -> 0, inode -> 0);
+    this(policy, inode -> 0, inode -> 0, inode -> 0);
   }
 
-  public Planner(Policy policy, ToLongFunction<Inode> xattrs, ToLongFunction<Inode> access) {
+  public Planner(Policy policy, ToLongFunction<Inode> xattrs, ToLongFunction<Inode> access,
+      ToLongFunction<Inode> mount) {
     this.policy = policy;
     this.xattrs = xattrs;
     this.access = access;
+    this.mount = mount;
     this.keepOrder = keepOrder();
   }
 
   private Policy.Key key(Inode inode) {
-    return policy.key(inode.stat(), xattrs.applyAsLong(inode), access.applyAsLong(inode));
+    return policy.key(inode.stat(), mount.applyAsLong(inode), xattrs.applyAsLong(inode),
+        access.applyAsLong(inode));
+  }
+
+  /** A device and a mount of it: names linkable to each other are in one. */
+  private static final class Place {
+    final long dev;
+    final long mount;
+
+    Place(long dev, long mount) {
+      this.dev = dev;
+      this.mount = mount;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Place p && p.dev == dev && p.mount == mount;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(dev) * 31 + Long.hashCode(mount);
+    }
   }
 
   public LinkPlan plan(List<ContentGroup> contentGroups) {
@@ -66,9 +92,10 @@ public final class Planner {
         groups.add(group(content, same.sha256()));
         continue;
       }
-      Map<Long, Map<Policy.Key, List<Inode>>> byDevice = new LinkedHashMap<>();
+      Map<Place, Map<Policy.Key, List<Inode>>> byDevice = new LinkedHashMap<>();
       for (Inode inode : content) {
-        byDevice.computeIfAbsent(inode.dev(), d -> new LinkedHashMap<>())
+        byDevice.computeIfAbsent(new Place(inode.dev(), mount.applyAsLong(inode)),
+                d -> new LinkedHashMap<>())
             .computeIfAbsent(key(inode), k -> new ArrayList<>()).add(inode);
       }
       otherDevice += namesOutsideLargest(

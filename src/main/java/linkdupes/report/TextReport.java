@@ -113,7 +113,7 @@ public final class TextReport {
       skipped.add(s.planned().leftOtherMetadata() + " with other permissions, owner, time, attributes or folder access");
     }
     if (s.planned().leftOtherDevice() > 0) {
-      skipped.add(s.planned().leftOtherDevice() + " on another device");
+      skipped.add(s.planned().leftOtherDevice() + " on another device or mount");
     }
     if (s.changed() > 0) {
       skipped.add(s.changed() + " changed during the run");
