@@ -1,24 +1,23 @@
 package linkdupes.scan;
 
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Include and exclude globs over a path relative to its root. A glob without a slash matches
  * the last name at any depth ({@code *.tmp}); one with a slash matches the whole relative path
- * ({@code cache/**}).
+ * ({@code cache/**}). Matched by {@link Glob}, in time linear in the path.
  */
 public final class PathFilter {
-  private final List<Glob> includes;
-  private final List<Glob> excludes;
+  private final List<Pattern> includes;
+  private final List<Pattern> excludes;
 
-  private record Glob(PathMatcher matcher, boolean nameOnly) {
+  private record Pattern(Glob glob, boolean nameOnly) {
     boolean matches(Path relative) {
       Path target = nameOnly ? relative.getFileName() : relative;
-      return target != null && matcher.matches(target);
+      return target != null && glob.matches(target.toString());
     }
   }
 
@@ -27,8 +26,8 @@ public final class PathFilter {
     this.excludes = compile(excludes);
   }
 
-  private static List<Glob> compile(List<String> globs) {
-    List<Glob> out = new ArrayList<>(globs.size());
+  private static List<Pattern> compile(List<String> globs) {
+    List<Pattern> out = new ArrayList<>(globs.size());
     for (String glob : globs) {
       out.add(compile(glob));
     }
@@ -40,15 +39,13 @@ public final class PathFilter {
     try {
       compile(glob);
       return null;
-    } catch (IllegalArgumentException e) { // a PatternSyntaxException, or a bad glob
-      return e instanceof java.util.regex.PatternSyntaxException p ? p.getDescription()
-          : e.getMessage();
+    } catch (PatternSyntaxException e) {
+      return e.getDescription();
     }
   }
 
-  private static Glob compile(String glob) {
-    var matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-    return new Glob(matcher, !glob.contains("/"));
+  private static Pattern compile(String glob) {
+    return new Pattern(Glob.compile(glob), !glob.contains("/"));
   }
 
   /** True when there is no exclude: no directory is skipped. */
@@ -71,8 +68,8 @@ public final class PathFilter {
   }
 
   // called for every file and directory: a loop, where a stream would be made per call
-  private static boolean anyMatches(List<Glob> globs, Path relative) {
-    for (Glob g : globs) {
+  private static boolean anyMatches(List<Pattern> globs, Path relative) {
+    for (Pattern g : globs) {
       if (g.matches(relative)) {
         return true;
       }
