@@ -85,6 +85,31 @@ class FolderAccessTest {
   }
 
   /**
+   * Two folders with the same owner and bits, closed to others, one of them letting user
+   * nobody search it through an ACL: nobody, who may write the twin there, must not reach the
+   * other one.
+   */
+  @Test
+  void twinsInFoldersWithOtherAccessListsAreNotLinked() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Host.which("setfacl").isPresent(),
+        "setfacl is not installed");
+    chmodBoth("rw-rw-rw-");
+    Files.setPosixFilePermissions(open.getParent(), PosixFilePermissions.fromString("rwx------"));
+    CommandRun premise = CommandRun.main("--no-cache", "-n", tree);
+    assertTrue(premise.out().contains("Would link: 1 name"), "same bits: linked\n" + premise);
+    CommandRun acl = Host.exec(java.util.List.of("setfacl", "-m", "u:nobody:x",
+        open.getParent().toString()), 30);
+    org.junit.jupiter.api.Assumptions.assumeTrue(acl.exitCode() == 0, () -> "no ACLs: " + acl);
+    assertEquals("rwx--x---", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(open.getParent())), "the mask shows in the group bits");
+    Files.setPosixFilePermissions(hidden.getParent(), PosixFilePermissions.fromString("rwx--x---"));
+
+    CommandRun r = CommandRun.main("--no-cache", tree);
+    assertEquals(0, r.exitCode(), r::toString);
+    assertNotEquals(ino(hidden), ino(open), "one folder lets nobody in: " + r);
+  }
+
+  /**
    * Two folders closed to others, each open to its own owner only: a user who could write the
    * one twin through their folder must not reach the other owner's twin after the run.
    */

@@ -197,6 +197,41 @@ public final class Attributes {
     }
   }
 
+  private static final byte[] ACCESS_ACL =
+      "system.posix_acl_access\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * A number for the POSIX access ACL of a folder (who besides its owner, group and others may
+   * search it), {@link #NONE} for none. Read by its path, not following a symlink at its end:
+   * searching a folder does not need the right to open it.
+   */
+  public static long folderAcl(Path dir) throws IOException {
+    if (!available()) {
+      return NONE;
+    }
+    byte[] bytes = PathBytes.bytes(dir.toAbsolutePath());
+    byte[] cPath = Arrays.copyOf(bytes, bytes.length + 1);
+    while (true) {
+      long n = Libc.lgetxattr(cPath, ACCESS_ACL, null, 0);
+      if (n < 0) {
+        int errno = Libc.errno();
+        if (errno == ENODATA || errno == Errno.EOPNOTSUPP) {
+          return NONE;
+        }
+        throw failure(errno, dir);
+      }
+      byte[] value = new byte[(int) n];
+      long got = n == 0 ? 0 : Libc.lgetxattr(cPath, ACCESS_ACL, value, n);
+      if (got >= 0) {
+        long h = Arrays.hashCode(Arrays.copyOf(value, (int) got)) * 0x9E3779B97F4A7C15L;
+        return h == NONE ? 1 : h;
+      }
+      if (Libc.errno() != ERANGE) {
+        throw failure(Libc.errno(), dir);
+      }
+    }
+  }
+
   private static IOException failure(int errno, Path path) {
     String file = path.toString();
     return switch (errno) {

@@ -13,11 +13,12 @@ import java.util.Map;
  * at once per run.
  *
  * <p>A name's reach is told by the folders that do not let everyone through: their owner,
- * group and permission bits, in order from the name up. Two names with the same such folders
+ * group, permission bits and access ACL (which may let named users and groups in), in order
+ * from the name up. Two names with the same such folders
  * are reached by exactly the same users; folders that let everyone search restrict no one.
  */
 public final class FolderAccess {
-  private final Map<Path, FileStat> folders = new HashMap<>();
+  private final Map<Path, Long> folders = new HashMap<>();
   /** Permission bits may differ between files linked (-p): a file's own bits exempt none. */
   private final boolean modesMerge;
 
@@ -37,10 +38,9 @@ public final class FolderAccess {
     }
     long h = 1;
     for (Path dir = realPath.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
-      FileStat d = folder(dir);
-      int m = d.permissions();
-      if ((m & 0001) == 0) { // not everyone may search it: who may is told by these
-        h = mix(mix(mix(h, d.uid()), d.gid()), m & 07770);
+      long who = folder(dir);
+      if (who != 0) {
+        h = mix(h, who);
       }
     }
     return h == 0 ? 1 : h;
@@ -51,12 +51,21 @@ public final class FolderAccess {
     return x ^ (x >>> 31);
   }
 
-  private FileStat folder(Path dir) throws IOException {
-    FileStat st = folders.get(dir);
-    if (st == null) {
-      st = FileStat.of(dir);
-      folders.put(dir, st);
+  /** Who may search {@code dir}, as a number: 0 when everyone may. */
+  private long folder(Path dir) throws IOException {
+    Long who = folders.get(dir);
+    if (who == null) {
+      FileStat d = FileStat.of(dir);
+      int m = d.permissions();
+      // an ACL may keep a named user out of a folder that others may search
+      long acl = Attributes.folderAcl(dir);
+      if ((m & 0001) != 0 && acl == Attributes.NONE) {
+        who = 0L; // everyone may search it: it restricts no one
+      } else { // who may is told by these
+        who = mix(mix(mix(mix(1, d.uid()), d.gid()), m & 07777), acl);
+      }
+      folders.put(dir, who);
     }
-    return st;
+    return who;
   }
 }

@@ -76,6 +76,8 @@ final class Libc {
 
   static native long flistxattr(int fd, byte[] list, long size);
 
+  static native long lgetxattr(byte[] path, byte[] name, byte[] value, long size);
+
   static native long fgetxattr(int fd, byte[] name, byte[] value, long size);
 
   /** ioctl(2) with a pointer to memory for its answer, as {@code FS_IOC_GETFLAGS} takes. */
