@@ -65,6 +65,29 @@ public final class Attributes {
   public record Found(long fingerprint, long allocatedBytes) {}
 
   /**
+   * Where a reader puts the attributes of a file it opened anyway ({@link VerifiedFile}), so
+   * they need not be read through a second descriptor.
+   */
+  public interface Sink {
+    /** True while the attributes are not known yet. */
+    boolean wantsAttributes();
+
+    void attributes(Found found);
+  }
+
+  /** Reads the attributes of the open, verified descriptor {@code fd} into {@code sink}. */
+  static void readInto(Sink sink, int fd, byte[] statx, Path path) {
+    if (sink == null || !sink.wantsAttributes()) {
+      return;
+    }
+    try {
+      sink.attributes(new Found(fingerprint(fd, path), Libc.allocatedBytes(statx)));
+    } catch (IOException e) {
+      // read again, and reported, when the groups are planned
+    }
+  }
+
+  /**
    * Reads the attributes of {@code path}, opened without following a symlink and checked to be
    * {@code expected}'s inode, unchanged (its change time too, which any change of an attribute
    * moves). Without {@code withAttributes}, only the space it occupies.
@@ -93,9 +116,8 @@ public final class Attributes {
       if (!withAttributes) {
         return new Found(NONE, allocated);
       }
-      long fingerprint = fingerprint(fd, path);
-      check(Libc.fstat(fd, statx), expected); // none changed while they were read
-      return new Found(fingerprint, allocated);
+      // read through the descriptor: they are this inode's, whatever its names do meanwhile
+      return new Found(fingerprint(fd, path), allocated);
     } finally {
       Libc.close(fd);
     }

@@ -18,7 +18,8 @@ import java.util.Map;
  * are reached by exactly the same users; folders that let everyone search restrict no one.
  */
 public final class FolderAccess {
-  private final Map<Path, Long> folders = new HashMap<>();
+  /** Who may reach what is in a folder, through it and every folder above it: see reach. */
+  private final Map<Path, Long> chains = new HashMap<>();
   /** Permission bits may differ between files linked (-p): a file's own bits exempt none. */
   private final boolean modesMerge;
 
@@ -33,17 +34,34 @@ public final class FolderAccess {
    * {@code realPath} has no symlink in it; {@code file} is the file's attributes.
    */
   public long reach(Path realPath, FileStat file) throws IOException {
-    if (!modesMerge && (file.permissions() & 0077) == 0) {
-      return 0; // only its owner (and root) can open it, through any name
+    if (exempt(file)) {
+      return 0;
     }
-    long h = 1;
-    for (Path dir = realPath.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
-      long who = folder(dir);
-      if (who != 0) {
-        h = mix(h, who);
-      }
+    Path dir = realPath.toAbsolutePath().getParent();
+    return dir == null ? 1 : chain(dir);
+  }
+
+  /** True when only its owner (and root) can open the file, through any name. */
+  public boolean exempt(FileStat file) {
+    return !modesMerge && (file.permissions() & 0077) == 0;
+  }
+
+  /**
+   * The folders that restrict who may reach {@code dir}'s contents, from it up to {@code /},
+   * as one number, never 0; each folder's is worked out once. {@code dir} is a real path.
+   */
+  public long chain(Path dir) throws IOException {
+    Long known = chains.get(dir);
+    if (known != null) {
+      return known;
     }
-    return h == 0 ? 1 : h;
+    Path parent = dir.getParent();
+    long above = parent == null ? 1 : chain(parent);
+    long who = folder(dir);
+    long h = who == 0 ? above : mix(above, who);
+    h = h == 0 ? 1 : h;
+    chains.put(dir, h);
+    return h;
   }
 
   private static long mix(long h, long v) {
@@ -52,20 +70,14 @@ public final class FolderAccess {
   }
 
   /** Who may search {@code dir}, as a number: 0 when everyone may. */
-  private long folder(Path dir) throws IOException {
-    Long who = folders.get(dir);
-    if (who == null) {
-      FileStat d = FileStat.of(dir);
-      int m = d.permissions();
-      // an ACL may keep a named user out of a folder that others may search
-      long acl = Attributes.folderAcl(dir);
-      if ((m & 0001) != 0 && acl == Attributes.NONE) {
-        who = 0L; // everyone may search it: it restricts no one
-      } else { // who may is told by these
-        who = mix(mix(mix(mix(1, d.uid()), d.gid()), m & 07777), acl);
-      }
-      folders.put(dir, who);
+  private static long folder(Path dir) throws IOException {
+    FileStat d = FileStat.of(dir);
+    int m = d.permissions();
+    // an ACL may keep a named user out of a folder that others may search
+    long acl = Attributes.folderAcl(dir);
+    if ((m & 0001) != 0 && acl == Attributes.NONE) {
+      return 0; // everyone may search it: it restricts no one
     }
-    return who;
+    return mix(mix(mix(mix(1, d.uid()), d.gid()), m & 07777), acl); // who may is told by these
   }
 }

@@ -65,7 +65,16 @@ public abstract class VerifiedFile implements AutoCloseable {
    * @throws ChangedDuringRunException when it is another file, or changed
    */
   public static VerifiedFile open(Path path, FileStat expected) throws IOException {
-    return verified() ? new Native(path, expected) : new Jdk(path, expected);
+    return open(path, expected, null);
+  }
+
+  /**
+   * As {@link #open(Path, FileStat)}, and gives {@code sink} (when not null) the file's
+   * attributes ({@link Attributes}) read through the same descriptor, where they can be read.
+   */
+  public static VerifiedFile open(Path path, FileStat expected, Attributes.Sink sink)
+      throws IOException {
+    return verified() ? new Native(path, expected, sink) : new Jdk(path, expected);
   }
 
   /**
@@ -98,7 +107,7 @@ public abstract class VerifiedFile implements AutoCloseable {
     private final byte[] statx = new byte[Libc.STATX_SIZE];
     private int fd;
 
-    Native(Path path, FileStat expected) throws IOException {
+    Native(Path path, FileStat expected, Attributes.Sink sink) throws IOException {
       super(path, expected);
       byte[] bytes = PathBytes.bytes(path.toAbsolutePath());
       byte[] cPath = Arrays.copyOf(bytes, bytes.length + 1);
@@ -108,6 +117,7 @@ public abstract class VerifiedFile implements AutoCloseable {
       }
       try {
         check(Libc.fstat(fd, statx), "when opened");
+        Attributes.readInto(sink, fd, statx, path);
       } catch (IOException e) {
         close();
         throw e instanceof ErrnoException x ? failure(x.errno()) : e;

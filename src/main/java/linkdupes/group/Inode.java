@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
+import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
 import linkdupes.scan.FileTable;
 
@@ -14,13 +15,15 @@ import linkdupes.scan.FileTable;
  * it found under the roots. The attributes and names are rows of the walk's {@link FileTable};
  * an inode adds only their row numbers.
  */
-public final class Inode {
+public final class Inode implements Attributes.Sink {
   private final FileTable table;
   private final int row;
   /** Rows of further names, or null: most inodes have one name. */
   private int[] more;
   /** The bytes its blocks occupy, once read (fs.Attributes); else -1. */
   private long allocated = -1;
+  /** Its attributes' fingerprint (fs.Attributes), once read. */
+  private long attributes;
 
   /** The inode of {@code row}, with that row as its first name. */
   public Inode(FileTable table, int row) {
@@ -86,8 +89,20 @@ public final class Inode {
     return allocated >= 0 ? allocated : size();
   }
 
-  public void allocatedBytes(long bytes) {
-    allocated = bytes;
+  /** Its extended attributes and flags as one number, once read; else 0. */
+  public long attributes() {
+    return attributes;
+  }
+
+  @Override
+  public boolean wantsAttributes() {
+    return allocated < 0;
+  }
+
+  @Override
+  public void attributes(Attributes.Found found) {
+    attributes = found.fingerprint();
+    allocated = found.allocatedBytes();
   }
 
   /**

@@ -211,7 +211,10 @@ public final class ContentReader implements AutoCloseable {
   private byte[] read(Inode inode, boolean ends) {
     Path path = inode.firstName().path();
     try {
-      return ends ? digester.endsKey(path, inode.stat()) : digester.sha256(path, inode.stat());
+      // the attributes are read with a file's last read: its whole bytes (most files read
+      // only by their ends are then told apart and need none)
+      return ends ? digester.endsKey(path, inode.stat(), null)
+          : digester.sha256(path, inode.stat(), inode);
     } catch (IOException e) {
       ReadFailure.report(path, e, run);
       return null;

@@ -9,6 +9,7 @@ import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 import linkdupes.base.Tally;
 import linkdupes.fs.ChangedDuringRunException;
+import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
 import linkdupes.fs.VerifiedFile;
 import org.apache.commons.codec.digest.DigestUtils;
@@ -42,7 +43,7 @@ final class Digester {
    * computes even before the JIT has warmed up. A key only splits groups: files with equal keys
    * are then compared byte for byte or by SHA-256 before anything is linked.
    */
-  byte[] endsKey(Path path, FileStat expected) throws IOException {
+  byte[] endsKey(Path path, FileStat expected, Attributes.Sink sink) throws IOException {
     long size = expected.size();
     CRC32C c = new CRC32C();
     CRC32 d = new CRC32();
@@ -50,7 +51,7 @@ final class Digester {
       c.update(b.duplicate());
       d.update(b);
     };
-    try (VerifiedFile f = VerifiedFile.open(path, expected)) {
+    try (VerifiedFile f = VerifiedFile.open(path, expected, sink)) {
       readRange(f, 0, Math.min(BLOCK, size), both);
       if (size > BLOCK) {
         readRange(f, Math.max(BLOCK, size - BLOCK), Math.min(BLOCK, size - BLOCK), both);
@@ -61,10 +62,10 @@ final class Digester {
   }
 
   /** The SHA-256 of every byte of the file the walk saw as {@code expected}. */
-  byte[] sha256(Path path, FileStat expected) throws IOException {
+  byte[] sha256(Path path, FileStat expected, Attributes.Sink sink) throws IOException {
     MessageDigest md = sha256.get(); // reset by digest() below, or here after a failure
     md.reset();
-    try (VerifiedFile f = VerifiedFile.open(path, expected)) {
+    try (VerifiedFile f = VerifiedFile.open(path, expected, sink)) {
       readRange(f, 0, expected.size(), md::update);
       f.checkUnchanged();
     }

@@ -100,7 +100,7 @@ final class LockstepComparer {
     List<Member> members = new ArrayList<>(group.size());
     for (Inode inode : group) {
       try {
-        VerifiedFile file = VerifiedFile.open(inode.firstName().path(), inode.stat());
+        VerifiedFile file = VerifiedFile.open(inode.firstName().path(), inode.stat(), inode);
         members.add(new Member(inode, file, slab.slice(members.size() * chunk, chunk)));
       } catch (IOException e) {
         failed(inode, e);

@@ -145,7 +145,7 @@ final class SmallFiles {
   /** Reads every byte of a small file into {@code buf}; false (and a report) when it cannot. */
   private boolean readAll(Inode inode, ByteBuffer buf) {
     Path path = inode.firstName().path();
-    try (VerifiedFile f = VerifiedFile.open(path, inode.stat())) {
+    try (VerifiedFile f = VerifiedFile.open(path, inode.stat(), inode)) {
       while (buf.hasRemaining()) {
         if (f.read(buf, buf.position()) < 0) {
           throw new ChangedDuringRunException("file shrank");

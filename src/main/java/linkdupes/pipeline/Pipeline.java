@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,10 +85,14 @@ public final class Pipeline {
       List<ContentGroup> same = byContent(scan, sizeGroups, cache, realPath);
       Map<Inode, Long> mounts = new IdentityHashMap<>();
       same = byMount(same, Mounts.of(realRoots(scan)), realPath, mounts);
+      log("mounts", same.size(), "groups");
       Attributed attributed = attributes(same, realPath);
       same = attributed.same();
-      LinkPlan plan = new Planner(options.policy(), attributed.fingerprints(),
-          folderAccess(same, realPath), inode -> mounts.getOrDefault(inode, 0L)).plan(same);
+      log("attributes", same.size(), "groups");
+      ToLongFunction<Inode> access = folderAccess(same, realFolders(scan));
+      log("folder access", same.size(), "groups");
+      LinkPlan plan = new Planner(options.policy(), attributed.fingerprints(), access,
+          inode -> mounts.getOrDefault(inode, 0L)).plan(same);
       log("plan", plan.groups().size(), "groups");
       List<GroupResult> results;
       long leftovers;
@@ -220,10 +225,15 @@ public final class Pipeline {
     for (ContentGroup g : same) {
       List<Inode> unchanged = new ArrayList<>(g.inodes().size());
       for (Inode inode : g.inodes()) {
+        if (!inode.wantsAttributes()) { // read with its bytes, through the same descriptor
+          fingerprints.put(inode, compare ? inode.attributes() : Attributes.NONE);
+          unchanged.add(inode);
+          continue;
+        }
         Path path = realPath.apply(inode.firstName());
         try {
           Attributes.Found found = Attributes.read(path, inode.stat(), compare);
-          inode.allocatedBytes(found.allocatedBytes());
+          inode.attributes(found);
           fingerprints.put(inode, found.fingerprint());
           unchanged.add(inode);
         } catch (ChangedDuringRunException e) {
@@ -248,19 +258,24 @@ public final class Pipeline {
    * users of every name, since the inode is theirs through any of them.
    */
   private ToLongFunction<Inode> folderAccess(List<ContentGroup> same,
-      Function<Name, Path> realPath) {
+      Function<Name, Path> realFolder) {
     if (options.policy().ignoreFolderAccess()) {
       return inode -> 0;
     }
     FolderAccess folders = new FolderAccess(options.policy().ignoreMode());
+    // by the walk's own folder objects: one look-up per name, each real path made once
+    Map<Path, Long> byFolder = new HashMap<>();
     return perInode(same, inode -> {
-      long first = folders.reach(realPath.apply(inode.firstName()), inode.stat());
+      if (folders.exempt(inode.stat())) {
+        return 0;
+      }
+      long first = reach(inode.firstName(), folders, byFolder, realFolder);
       if (inode.nameCount() == 1) {
         return first; // nearly every inode
       }
       java.util.TreeSet<Long> reach = new java.util.TreeSet<>(); // each set of users once
       for (Name n : inode.names()) {
-        reach.add(folders.reach(realPath.apply(n), inode.stat()));
+        reach.add(reach(n, folders, byFolder, realFolder));
       }
       long h = 0;
       for (long r : reach) {
@@ -268,6 +283,18 @@ public final class Pipeline {
       }
       return reach.size() == 1 ? first : h;
     }, "folders");
+  }
+
+  private static long reach(Name n, FolderAccess folders, Map<Path, Long> byFolder,
+      Function<Name, Path> realFolder) throws IOException {
+    Path folder = n.parent();
+    Long known = byFolder.get(folder);
+    if (known == null) {
+      Path real = realFolder.apply(n);
+      known = real == null ? 1 : folders.chain(real);
+      byFolder.put(folder, known);
+    }
+    return known;
   }
 
   /** The size groups in batches of about {@link #BATCH_FILES} files, dropped as they are read. */
@@ -293,6 +320,12 @@ public final class Pipeline {
       bytes += table.size(g[0]) * g.length;
     }
     return bytes;
+  }
+
+  /** The real path of a name's folder (absolute, no symlink in it), or null at {@code /}. */
+  private Function<Name, Path> realFolders(ScanResult scan) {
+    Function<Name, Path> real = realPaths(scan);
+    return n -> real.apply(n).toAbsolutePath().getParent();
   }
 
   /** A name's path with no symlink in it: what is linked, and what the cache records. */

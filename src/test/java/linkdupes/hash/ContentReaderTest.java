@@ -78,7 +78,7 @@ class ContentReaderTest {
     byte[] data = random(size, size);
     Path p = Files.write(dir.resolve("f"), data);
     try (ContentReader h = new ContentReader(1, false, run)) {
-      assertArrayEquals(DigestUtils.sha256(data), new Digester(tally).sha256(p, FileStat.of(p)));
+      assertArrayEquals(DigestUtils.sha256(data), new Digester(tally).sha256(p, FileStat.of(p), null));
     }
   }
 
