@@ -5,6 +5,7 @@ import static linkdupes.Trees.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -26,6 +27,7 @@ import linkdupes.fs.LinkOps;
 import linkdupes.fs.VerifiedFile;
 import linkdupes.pipeline.Pipeline;
 import linkdupes.pipeline.Summary;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +101,32 @@ class VerifiedReadsTest {
     assertNamesHold(ab[0], ab[1], ab[1]);
     assertNotEquals(ino("daily.0/f"), ino("keep/f"), "A is not linked to B");
     assertTrue(s.changed() >= 2, "both swapped files were seen to change: " + s.changed());
+  }
+
+  /**
+   * A file replaced by a FIFO between the walk and the reads: opening a FIFO to read waits for
+   * a writer, for ever. The run must not hang: it opens without waiting and finds the name
+   * changed.
+   */
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {1000, 100_000})
+  void aFifoPutInAFilesPlaceDoesNotHangTheRun(int size) throws IOException {
+    Assumptions.assumeTrue(Host.which("mkfifo").isPresent(), "mkfifo is not installed");
+    byte[][] ab = rotationTree(size);
+    Path f = tree.resolve("daily.1/f");
+    Summary s = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () ->
+        run(() -> {
+          try {
+            Files.delete(f);
+            CommandRun r = Host.exec(List.of("mkfifo", f.toString()), 30);
+            assertEquals(0, r.exitCode(), r::toString);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }, () -> {}, "--no-cache", tree));
+    assertTrue(s.changed() >= 1, "the FIFO is a change: " + s.changed());
+    assertArrayEquals(ab[0], Files.readAllBytes(tree.resolve("daily.0/f")));
+    assertArrayEquals(ab[1], Files.readAllBytes(tree.resolve("keep/f")));
   }
 
   /** The folders daily.0 and daily.1 trade places. */

@@ -12,6 +12,10 @@ public final class Errno {
   public static final int EEXIST = 17;
   public static final int EXDEV = 18;
   public static final int ENOTDIR = 20;
+  /** Illegal seek: a FIFO or socket read at an offset. */
+  public static final int ESPIPE = 29;
+  /** No such device: a socket, or a device without its driver, opened. */
+  public static final int ENXIO = 6;
   public static final int EROFS = 30;
   public static final int EMLINK = 31;
   public static final int ELOOP = 40;

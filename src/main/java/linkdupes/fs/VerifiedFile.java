@@ -15,8 +15,8 @@ import java.util.Set;
 /**
  * A file opened for reading that is proven to be the inode the walk saw: the open descriptor's
  * own attributes (fstat, not a second look-up of the path) must show the same device, inode,
- * size, modification time and change time, when it is opened and again after its last read
- * ({@link #checkUnchanged}). So bytes read through it are that inode's bytes, whatever was
+ * size, modification time and change time after its last read ({@link #checkUnchanged}), and
+ * no byte read is used before that. So bytes read through it are that inode's bytes, whatever was
  * renamed or swapped on the way to it: a folder rotated under the run gives "changed during the
  * run", never another file's bytes under this file's identity.
  *
@@ -83,7 +83,10 @@ public abstract class VerifiedFile implements AutoCloseable {
    */
   public abstract int read(ByteBuffer dst, long position) throws IOException;
 
-  /** Checks, after the last read, that the file is still as the walk saw it. */
+  /**
+   * Checks, after the last read, that the file is the inode the walk saw, still as it saw it:
+   * until then, the bytes read must not be used.
+   */
   public abstract void checkUnchanged() throws IOException;
 
   @Override
@@ -105,22 +108,24 @@ public abstract class VerifiedFile implements AutoCloseable {
     private static final ThreadLocal<ByteBuffer> BOUNCE =
         ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(64 << 10));
     private final byte[] statx = new byte[Libc.STATX_SIZE];
+    private final Attributes.Sink sink;
     private int fd;
 
+    /**
+     * Opens without a look at the descriptor yet: what it is is checked once, after the last
+     * read ({@link #checkUnchanged}), which sees another inode as surely (a descriptor stays
+     * on its inode) and a change since the walk too; bytes read before are used only then.
+     * {@code O_NONBLOCK}: a FIFO put in the file's place must not hang the open.
+     */
     Native(Path path, FileStat expected, Attributes.Sink sink) throws IOException {
       super(path, expected);
+      this.sink = sink;
       byte[] bytes = PathBytes.bytes(path.toAbsolutePath());
       byte[] cPath = Arrays.copyOf(bytes, bytes.length + 1);
-      fd = Libc.open(cPath, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC);
+      fd = Libc.open(cPath, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY
+          | Libc.O_CLOEXEC);
       if (fd < 0) {
         throw failure(Libc.errno());
-      }
-      try {
-        check(Libc.fstat(fd, statx), "when opened");
-        Attributes.readInto(sink, fd, statx, path);
-      } catch (IOException e) {
-        close();
-        throw e instanceof ErrnoException x ? failure(x.errno()) : e;
       }
     }
 
@@ -158,6 +163,7 @@ public abstract class VerifiedFile implements AutoCloseable {
       } catch (ErrnoException e) {
         throw failure(e.errno());
       }
+      Attributes.readInto(sink, fd, statx, path);
     }
 
     @Override
@@ -174,8 +180,10 @@ public abstract class VerifiedFile implements AutoCloseable {
       return switch (errno) {
         case Errno.ENOENT -> new NoSuchFileException(file);
         case Errno.EACCES -> new AccessDeniedException(file);
-        // the name is now a symlink, or a folder on its way is not a folder any more
-        case Errno.ELOOP, Errno.ENOTDIR -> new ChangedDuringRunException("replaced");
+        // the name is now a symlink, or a folder on its way is not a folder any more, or it
+        // is no longer a regular file (a FIFO or a socket cannot be read at an offset)
+        case Errno.ELOOP, Errno.ENOTDIR, Errno.ESPIPE, Errno.ENXIO ->
+            new ChangedDuringRunException("replaced");
         default -> new ErrnoException(errno, file, null, Libc.strerror(errno));
       };
     }
