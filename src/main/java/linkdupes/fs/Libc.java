@@ -55,7 +55,7 @@ final class Libc {
     } else {
       try {
         loadDispatchLibraryPrivately();
-        Native.register(Libc.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        Native.register(Libc.class, cLibrary());
       } catch (IOException | LinkageError | RuntimeException e) {
         why = String.valueOf(e.getMessage());
       }
@@ -85,6 +85,34 @@ final class Libc {
 
   /** The system's words for an error number, in the user's language: for display only. */
   static native String strerror(int errno);
+
+  /**
+   * The C library this process already has mapped, by its file. Asked for "c", JNA makes its
+   * list of the system's library folders first, which on Linux runs {@code /sbin/ldconfig -p}:
+   * a process forked from the JVM on every run, 20-40 ms of a run's two cores. Given the list
+   * itself ({@code jna.platform.library.path}: the C library's own folder) it runs nothing.
+   */
+  private static NativeLibrary cLibrary() throws IOException {
+    Path libc = mappedCLibrary();
+    if (libc == null) {
+      return NativeLibrary.getInstance(Platform.C_LIBRARY_NAME);
+    }
+    if (System.getProperty("jna.platform.library.path") == null) {
+      System.setProperty("jna.platform.library.path", libc.getParent().toString());
+    }
+    return NativeLibrary.getInstance(libc.toString());
+  }
+
+  /** The C library's file in {@code /proc/self/maps}: glibc's {@code libc.so.6}, or null. */
+  private static Path mappedCLibrary() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+      int slash = line.indexOf('/');
+      if (slash > 0 && line.endsWith("/libc.so.6")) {
+        return Path.of(line.substring(slash));
+      }
+    }
+    return null;
+  }
 
   /** The error number of the calling thread's last failed call. */
   static int errno() {
