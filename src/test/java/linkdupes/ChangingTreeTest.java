@@ -513,6 +513,40 @@ class ChangingTreeTest {
     TreeListing.of(tmp).assertNoTemporaryNames();
   }
 
+  /**
+   * The swap happens in the very instant before the temporary link is made, after every
+   * check: made by path, the link would land in the outside directory (a stray name there).
+   * Made with linkat(2) in the opened directory, it lands in the real one, now moved, where the
+   * duplicate is then replaced; nothing outside changes.
+   */
+  @Test
+  void directorySwappedJustBeforeTheLinkGetsNoNameOutside() throws IOException {
+    Assumptions.assumeTrue(linkdupes.fs.VerifiedFile.verified(), "no linkat here");
+    mtime(write(tree.resolve("k"), DATA), T_KEPT);
+    mtime(write(tree.resolve("sub/d1"), DATA), T_KEPT + 1000);
+    Swap swap = swapWithOutsideHolding("d1");
+    TreeListing outsideBefore = TreeListing.of(swap.outside());
+    LinkOps racing = new FakeOps() {
+      @Override
+      public void createLinkIn(java.nio.file.SecureDirectoryStream<Path> dir, Path link,
+          Path existing) throws IOException {
+        swap.run();
+        LinkOps.SYSTEM.createLinkIn(dir, link, existing);
+      }
+    };
+
+    TreeListing before = TreeListing.of(tree);
+    CommandRun run = CommandRun.withOps(racing, tree);
+
+    assertEquals(0, run.exitCode(), run::toString);
+    outsideBefore.assertIdenticalTo(TreeListing.of(swap.outside()));
+    TreeListing moved = TreeListing.of(swap.moved());
+    assertFileHolds(moved, Path.of("d1"), DATA);
+    assertEquals(before.ino("k"), moved.ino("d1"), "linked in the real directory");
+    moved.assertNoTemporaryNames();
+    TreeListing.of(tmp).assertNoTemporaryNames();
+  }
+
   /** The swap happens inside createLink, after the temporary link was made, before the rename. */
   @Test
   void directorySwappedBetweenTemporaryLinkAndRenameIsNeverRenamedOverOutside() throws IOException {

@@ -218,6 +218,34 @@ final class Jdk {
     return st;
   }
 
+  /** The open directory's descriptor inside the JDK's secure directory stream. */
+  private static final class Streams {
+    static final Field DFD;
+
+    static {
+      Field dfd = null;
+      try {
+        dfd = accessible(Class.forName("sun.nio.fs.UnixSecureDirectoryStream")
+            .getDeclaredField("dfd"));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        dfd = null; // not opened to us, or another implementation
+      }
+      DFD = dfd;
+    }
+  }
+
+  /** The descriptor of the directory {@code stream} has open, or -1 where it cannot be read. */
+  static int directoryFd(java.nio.file.SecureDirectoryStream<?> stream) {
+    if (Streams.DFD == null || !Streams.DFD.getDeclaringClass().isInstance(stream)) {
+      return -1;
+    }
+    try {
+      return Streams.DFD.getInt(stream);
+    } catch (IllegalAccessException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /**
    * The JDK's {@code UnixException} as the public API throws it, but keeping the number: the
    * JDK's own classes for the errors it names (so that callers catching them still do), else an

@@ -72,6 +72,10 @@ final class Libc {
 
   static native int close(int fd);
 
+  static final int AT_FDCWD = -100;
+
+  static native int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags);
+
   static native int geteuid();
 
   static native long flistxattr(int fd, byte[] list, long size);

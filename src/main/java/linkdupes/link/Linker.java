@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * the name always exists and always holds the same bytes.
  *
  * <p>The duplicate's directory is opened from {@code /} without following symlinks, and the
- * checks and the rename are made relative to it: a directory swapped for a symlink during the
- * run cannot redirect the rename.
+ * checks, the temporary link (linkat(2), where the C library can be called) and the rename are
+ * made relative to it: a directory swapped for a symlink during the run cannot redirect them.
  */
 public final class Linker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Linker.class);
@@ -206,7 +206,7 @@ public final class Linker implements AutoCloseable {
     }
     Path temp;
     try {
-      temp = createTemporaryLink(path, target.path);
+      temp = createTemporaryLink(dir, path, target.path);
     } catch (IOException e) {
       afterOwnChange(target); // a link that fails may have moved it too (ext4 does)
       return refused(path, target, e);
@@ -320,7 +320,7 @@ public final class Linker implements AutoCloseable {
   private boolean refusesLinks(Target target) {
     Path probe;
     try {
-      probe = createTemporaryLink(target.path, target.path);
+      probe = createTemporaryLink(null, target.path, target.path);
     } catch (IOException e) {
       return Failure.of(e) == Failure.LINKS_REFUSED;
     }
@@ -403,13 +403,20 @@ public final class Linker implements AutoCloseable {
 
 
 
-  /** Links {@code target} under a fresh temporary name in the directory of {@code beside}. */
-  private Path createTemporaryLink(Path beside, Path target) throws IOException {
+  /**
+   * Links {@code target} under a fresh temporary name in the directory of {@code beside}: in
+   * {@code dir}, that directory opened, where given.
+   */
+  private Path createTemporaryLink(Directory dir, Path beside, Path target) throws IOException {
     FileAlreadyExistsException last = null;
     for (int attempt = 0; attempt < 16; attempt++) {
       Path temp = beside.resolveSibling(temporaryNames.next());
       try {
-        ops.createLink(temp, target);
+        if (dir != null) {
+          ops.createLinkIn(dir.stream(), temp, target);
+        } else {
+          ops.createLink(temp, target);
+        }
         return temp;
       } catch (FileAlreadyExistsException e) {
         last = e;
