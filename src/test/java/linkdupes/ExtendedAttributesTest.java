@@ -50,6 +50,9 @@ class ExtendedAttributesTest {
       case "capability" -> List.of("setcap", "cap_net_raw+ep", file);
       // an inode flag, as lsattr shows it: not dumped by dump(8)
       case "flag" -> List.of("chattr", "+d", file);
+      // a label as SELinux keeps it; without SELinux loaded, root may still write one
+      case "selinux" -> List.of("setfattr", "-n", "security.selinux", "-v",
+          "system_u:object_r:shadow_t:s0", file);
       default -> List.of("setfattr", "-n", "user.stream", "-v", "alternate data", file);
     };
     Assumptions.assumeTrue(Host.which(command.get(0)).isPresent(), command.get(0) + " missing");
@@ -58,7 +61,7 @@ class ExtendedAttributesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"acl", "capability", "user", "flag"})
+  @ValueSource(strings = {"acl", "capability", "user", "flag", "selinux"})
   void filesWithOtherExtendedAttributesAreLeftApart(String kind) throws Exception {
     Assumptions.assumeTrue(Attributes.available(), "extended attributes cannot be read here");
     String modeBefore = Files.getPosixFilePermissions(a).toString();
@@ -77,7 +80,7 @@ class ExtendedAttributesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"acl", "user", "flag"})
+  @ValueSource(strings = {"acl", "user", "flag", "selinux"})
   void filesWithEqualExtendedAttributesAreLinked(String kind) throws Exception {
     mark(kind);
     Path saved = b;
