@@ -41,6 +41,20 @@ class FolderAccessTest {
     return Files.readAttributes(p, "unix:ino").get("ino");
   }
 
+  /** A run over the tree succeeds and links the two twins. */
+  private void assertLinked(String why) throws Exception {
+    CommandRun r = CommandRun.main("--no-cache", tree);
+    assertEquals(0, r.exitCode(), r::toString);
+    assertEquals(ino(hidden), ino(open), why + ": " + r);
+  }
+
+  /** A run over the tree succeeds and leaves the two twins apart. */
+  private void assertLeftApart(String why) throws Exception {
+    CommandRun r = CommandRun.main("--no-cache", tree);
+    assertEquals(0, r.exitCode(), r::toString);
+    assertNotEquals(ino(hidden), ino(open), why + ": " + r);
+  }
+
   private void chmodBoth(String mode) throws Exception {
     Files.setPosixFilePermissions(hidden, PosixFilePermissions.fromString(mode));
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString(mode));
@@ -63,25 +77,20 @@ class FolderAccessTest {
   @Test
   void theSameGoesForAFileItsGroupMayRead() throws Exception {
     chmodBoth("rw-r-----");
-    CommandRun r = CommandRun.main("--no-cache", tree);
-    assertNotEquals(ino(hidden), ino(open), r::toString);
+    assertLeftApart("the group may read it");
   }
 
   @Test
   void filesOnlyTheirOwnerCanOpenAreLinkedWhateverTheFolders() throws Exception {
     chmodBoth("rw-------");
-    CommandRun r = CommandRun.main("--no-cache", tree);
-    assertEquals(0, r.exitCode(), r::toString);
-    assertEquals(ino(hidden), ino(open), r::toString);
+    assertLinked("only their owner can open them");
   }
 
   @Test
   void twinsBehindFoldersOpenToTheSameUsersAreLinked() throws Exception {
     chmodBoth("rw-rw-rw-");
     Files.setPosixFilePermissions(hidden.getParent(), PosixFilePermissions.fromString("rwxr-x--x"));
-    CommandRun r = CommandRun.main("--no-cache", tree);
-    assertEquals(0, r.exitCode(), r::toString);
-    assertEquals(ino(hidden), ino(open), "both folders let others search: " + r);
+    assertLinked("both folders let others search");
   }
 
   /**
@@ -104,9 +113,7 @@ class FolderAccessTest {
         Files.getPosixFilePermissions(open.getParent())), "the mask shows in the group bits");
     Files.setPosixFilePermissions(hidden.getParent(), PosixFilePermissions.fromString("rwx--x---"));
 
-    CommandRun r = CommandRun.main("--no-cache", tree);
-    assertEquals(0, r.exitCode(), r::toString);
-    assertNotEquals(ino(hidden), ino(open), "one folder lets nobody in: " + r);
+    assertLeftApart("one folder lets nobody in");
   }
 
   /**
@@ -120,8 +127,6 @@ class FolderAccessTest {
     Files.setPosixFilePermissions(open.getParent(), PosixFilePermissions.fromString("rwx------"));
     Files.setOwner(open.getParent(), open.getFileSystem().getUserPrincipalLookupService()
         .lookupPrincipalByName("nobody"));
-    CommandRun r = CommandRun.main("--no-cache", tree);
-    assertEquals(0, r.exitCode(), r::toString);
-    assertNotEquals(ino(hidden), ino(open), "root's 0700 folder and nobody's: " + r);
+    assertLeftApart("root's 0700 folder and nobody's");
   }
 }
