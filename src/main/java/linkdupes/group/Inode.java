@@ -24,6 +24,8 @@ public final class Inode implements Attributes.Sink {
   private long allocated = -1;
   /** Its attributes' fingerprint (fs.Attributes), once read. */
   private long attributes;
+  /** Who can reach it through the folders above its names (fs.FolderAccess), once worked out. */
+  private long access;
 
   /** The inode of {@code row}, with that row as its first name. */
   public Inode(FileTable table, int row) {
@@ -92,6 +94,24 @@ public final class Inode implements Attributes.Sink {
   /** Its extended attributes and flags as one number, once read; else 0. */
   public long attributes() {
     return attributes;
+  }
+
+  /**
+   * Its attributes could not be read: {@code unique}, a fingerprint no other inode has, keeps
+   * it apart from all others.
+   */
+  public void attributesUnreadable(long unique) {
+    attributes = unique;
+    allocated = size();
+  }
+
+  /** Who can reach it through its names' folders, as one number (0 until worked out). */
+  public long access() {
+    return access;
+  }
+
+  public void access(long who) {
+    access = who;
   }
 
   @Override

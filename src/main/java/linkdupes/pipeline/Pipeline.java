@@ -184,30 +184,10 @@ public final class Pipeline {
     long of(Inode inode) throws IOException;
   }
 
-  /**
-   * {@code key} of every inode of a group of equal content, read once each; an inode whose key
-   * cannot be read gets one of its own, so it is kept apart from all others.
-   */
-  private ToLongFunction<Inode> perInode(List<ContentGroup> same, InodeKey key, String what) {
-    Map<Inode, Long> known = new IdentityHashMap<>();
-    long unreadable = Long.MIN_VALUE;
-    for (ContentGroup g : same) {
-      for (Inode inode : g.inodes()) {
-        long k;
-        try {
-          k = key.of(inode);
-        } catch (IOException e) {
-          run.problems().error("cannot read the " + what + " of", inode.firstName().path(), e);
-          k = unreadable++;
-        }
-        known.put(inode, k);
-      }
-    }
-    return inode -> known.getOrDefault(inode, 0L);
-  }
-
   /** Inodes of each group and the fingerprints of their attributes ({@link Attributes}). */
   private record Attributed(List<ContentGroup> same, ToLongFunction<Inode> fingerprints) {}
+
+  private static final ToLongFunction<Inode> NO_ATTRIBUTES = inode -> Attributes.NONE;
 
   /**
    * Reads, through one descriptor per inode proven to be the walk's, the attributes linking
@@ -217,16 +197,15 @@ public final class Pipeline {
   private Attributed attributes(List<ContentGroup> same, Function<Name, Path> realPath) {
     boolean compare = !options.policy().ignoreXattrs();
     if (!Attributes.available()) {
-      return new Attributed(same, inode -> Attributes.NONE);
+      return new Attributed(same, NO_ATTRIBUTES);
     }
-    Map<Inode, Long> fingerprints = new IdentityHashMap<>();
+    // kept on the inodes themselves: a map of a million boxed numbers took 60-70 MiB
     List<ContentGroup> kept = new ArrayList<>(same.size());
     long unreadable = Long.MIN_VALUE;
     for (ContentGroup g : same) {
       List<Inode> unchanged = new ArrayList<>(g.inodes().size());
       for (Inode inode : g.inodes()) {
         if (!inode.wantsAttributes()) { // read with its bytes, through the same descriptor
-          fingerprints.put(inode, compare ? inode.attributes() : Attributes.NONE);
           unchanged.add(inode);
           continue;
         }
@@ -234,13 +213,12 @@ public final class Pipeline {
         try {
           Attributes.Found found = Attributes.read(path, inode.stat(), compare);
           inode.attributes(found);
-          fingerprints.put(inode, found.fingerprint());
           unchanged.add(inode);
         } catch (ChangedDuringRunException e) {
           run.changed(inode.firstName().path());
         } catch (IOException e) {
           run.problems().error("cannot read the attributes of", inode.firstName().path(), e);
-          fingerprints.put(inode, unreadable++); // kept apart from every other
+          inode.attributesUnreadable(unreadable++); // kept apart from every other
           unchanged.add(inode);
         }
       }
@@ -250,7 +228,7 @@ public final class Pipeline {
         kept.add(new ContentGroup(unchanged, g.sha256()));
       }
     }
-    return new Attributed(kept, inode -> fingerprints.getOrDefault(inode, Attributes.NONE));
+    return new Attributed(kept, compare ? Inode::attributes : NO_ATTRIBUTES);
   }
 
   /**
@@ -265,7 +243,7 @@ public final class Pipeline {
     FolderAccess folders = new FolderAccess(options.policy().ignoreMode());
     // by the walk's own folder objects: one look-up per name, each real path made once
     Map<Path, Long> byFolder = new HashMap<>();
-    return perInode(same, inode -> {
+    InodeKey key = inode -> {
       if (folders.exempt(inode.stat())) {
         return 0;
       }
@@ -282,7 +260,19 @@ public final class Pipeline {
         h = h * 0x9E3779B97F4A7C15L + r;
       }
       return reach.size() == 1 ? first : h;
-    }, "folders");
+    };
+    long unreadable = Long.MIN_VALUE;
+    for (ContentGroup g : same) {
+      for (Inode inode : g.inodes()) {
+        try {
+          inode.access(key.of(inode));
+        } catch (IOException e) {
+          run.problems().error("cannot read the folders of", inode.firstName().path(), e);
+          inode.access(unreadable++); // kept apart from all others
+        }
+      }
+    }
+    return Inode::access;
   }
 
   private static long reach(Name n, FolderAccess folders, Map<Path, Long> byFolder,
