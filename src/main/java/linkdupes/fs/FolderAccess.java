@@ -28,20 +28,11 @@ public final class FolderAccess {
   }
 
   /**
-   * A number equal for two names exactly when the same users can reach them, as far as the
-   * file's own bits let anyone but its owner in: 0 for a file only its owner can open, unless
-   * files of other bits are linked (then the bits the linked file keeps may let others in).
-   * {@code realPath} has no symlink in it; {@code file} is the file's attributes.
+   * True when only its owner (and root) can open the file, through any name: then who can
+   * reach its names does not matter, unless files of other bits are linked (the bits the
+   * linked file keeps may let others in). Two other names are reached by the same users
+   * exactly when their folders' {@link #chain}s are equal.
    */
-  public long reach(Path realPath, FileStat file) throws IOException {
-    if (exempt(file)) {
-      return 0;
-    }
-    Path dir = realPath.toAbsolutePath().getParent();
-    return dir == null ? 1 : chain(dir);
-  }
-
-  /** True when only its owner (and root) can open the file, through any name. */
   public boolean exempt(FileStat file) {
     return !modesMerge && (file.permissions() & 0077) == 0;
   }
