@@ -98,7 +98,7 @@ public final class Planner {
                 d -> new LinkedHashMap<>())
             .computeIfAbsent(key(inode), k -> new ArrayList<>()).add(inode);
       }
-      otherDevice += namesOutsideLargest(
+      otherDevice += namesElsewhere(
           byDevice.values().stream().map(m -> m.values().stream().flatMap(List::stream).toList())
               .toList());
       for (Map<Policy.Key, List<Inode>> parts : byDevice.values()) {
@@ -163,6 +163,49 @@ public final class Planner {
       }
     }
     return true;
+  }
+
+  /**
+   * Names on every device or mount but the one with the most, except names of an inode that
+   * is also seen there (through a bind mount): those are the same file already.
+   */
+  private static long namesElsewhere(List<List<Inode>> places) {
+    if (places.size() < 2) {
+      return 0;
+    }
+    List<Inode> largest = places.get(0);
+    long most = -1;
+    for (List<Inode> place : places) {
+      long names = 0;
+      for (Inode i : place) {
+        names += i.nameCount();
+      }
+      if (names > most) {
+        most = names;
+        largest = place;
+      }
+    }
+    long elsewhere = 0;
+    for (List<Inode> place : places) {
+      if (place == largest) {
+        continue;
+      }
+      for (Inode i : place) {
+        if (!seenIn(largest, i)) {
+          elsewhere += i.nameCount();
+        }
+      }
+    }
+    return elsewhere;
+  }
+
+  private static boolean seenIn(List<Inode> place, Inode inode) {
+    for (Inode i : place) {
+      if (i.dev() == inode.dev() && i.ino() == inode.ino()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Names in every part but the largest: content twins the policy keeps apart. */
