@@ -3,8 +3,6 @@ package linkdupes.fs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -101,7 +99,7 @@ public final class Attributes {
     int fd = Libc.open(cPath, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK
         | Libc.O_NOCTTY | Libc.O_CLOEXEC);
     if (fd < 0) {
-      throw failure(Libc.errno(), path);
+      throw VerifiedFile.failure(Libc.errno(), path);
     }
     try {
       byte[] statx = new byte[Libc.STATX_SIZE];
@@ -109,9 +107,9 @@ public final class Attributes {
       try {
         now = Libc.fstat(fd, statx);
       } catch (ErrnoException e) {
-        throw failure(e.errno(), path);
+        throw VerifiedFile.failure(e.errno(), path);
       }
-      check(now, expected);
+      VerifiedFile.check(now, expected, "when opened");
       long allocated = Libc.allocatedBytes(statx);
       if (!withAttributes) {
         return new Found(NONE, allocated);
@@ -120,16 +118,6 @@ public final class Attributes {
       return new Found(fingerprint(fd, path), allocated);
     } finally {
       Libc.close(fd);
-    }
-  }
-
-  private static void check(FileStat now, FileStat expected) throws ChangedDuringRunException {
-    if (!now.isRegularFile() || !now.sameInode(expected)) {
-      throw new ChangedDuringRunException("another file");
-    }
-    if (now.size() != expected.size() || now.mtimeNanos() != expected.mtimeNanos()
-        || now.ctimeNanos() != expected.ctimeNanos()) {
-      throw new ChangedDuringRunException("changed");
     }
   }
 
@@ -147,12 +135,7 @@ public final class Attributes {
       }
     }
     names.sort(Arrays::compare);
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest md = sha256();
     md.update(ByteBuffer.allocate(4).putInt(flags).array());
     for (byte[] name : names) {
       byte[] value = value(fd, name, path);
@@ -160,6 +143,19 @@ public final class Attributes {
       md.update(ByteBuffer.allocate(4).putInt(value.length).array());
       md.update(value);
     }
+    return fingerprintOf(md);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The first 64 bits of the digest, never {@link #NONE}. */
+  private static long fingerprintOf(MessageDigest md) {
     long f = ByteBuffer.wrap(md.digest()).getLong();
     return f == NONE ? 1 : f;
   }
@@ -172,49 +168,48 @@ public final class Attributes {
       if (errno == ENOTTY || errno == EINVAL || errno == Errno.EOPNOTSUPP) {
         return 0; // no flags on this file system (tmpfs, FAT, network file systems)
       }
-      throw failure(errno, path);
+      throw VerifiedFile.failure(errno, path);
     }
     return ByteBuffer.wrap(arg).order(ByteOrder.nativeOrder()).getInt(0) & USER_FLAGS;
   }
 
   private static byte[] names(int fd, Path path) throws IOException {
-    while (true) {
-      long n = Libc.flistxattr(fd, null, 0);
-      if (n < 0) {
-        int errno = Libc.errno();
-        if (errno == Errno.EOPNOTSUPP) {
-          return new byte[0];
-        }
-        throw failure(errno, path);
-      }
-      byte[] list = new byte[(int) n];
-      long got = n == 0 ? 0 : Libc.flistxattr(fd, list, n);
-      if (got >= 0) {
-        return Arrays.copyOf(list, (int) got);
-      }
-      if (Libc.errno() != ERANGE) { // ERANGE: one was added in between; ask again
-        throw failure(Libc.errno(), path);
-      }
-    }
+    byte[] list = sized((buf, size) -> Libc.flistxattr(fd, buf, size), path);
+    return list == null ? new byte[0] : list;
   }
 
   private static byte[] value(int fd, byte[] name, Path path) throws IOException {
+    byte[] value = sized((buf, size) -> Libc.fgetxattr(fd, name, buf, size), path);
+    return value == null ? new byte[0] : value; // removed in between: its ctime tells
+  }
+
+  /** A call that fills {@code buf} with up to {@code size} bytes, or says how many it needs. */
+  private interface Sized {
+    long call(byte[] buf, long size);
+  }
+
+  /**
+   * What {@code call} gives: its size asked first, then the bytes, asked again if they grew in
+   * between (ERANGE); null where there are none (ENODATA, or EOPNOTSUPP: a file system that
+   * keeps no attributes).
+   */
+  private static byte[] sized(Sized call, Path path) throws IOException {
     while (true) {
-      long n = Libc.fgetxattr(fd, name, null, 0);
+      long n = call.call(null, 0);
       if (n < 0) {
         int errno = Libc.errno();
-        if (errno == ENODATA) {
-          return new byte[0]; // removed in between: the second fstat sees the change
+        if (errno == ENODATA || errno == Errno.EOPNOTSUPP) {
+          return null;
         }
-        throw failure(errno, path);
+        throw VerifiedFile.failure(errno, path);
       }
-      byte[] value = new byte[(int) n];
-      long got = n == 0 ? 0 : Libc.fgetxattr(fd, name, value, n);
+      byte[] buf = new byte[(int) n];
+      long got = n == 0 ? 0 : call.call(buf, n);
       if (got >= 0) {
-        return Arrays.copyOf(value, (int) got);
+        return got == n ? buf : Arrays.copyOf(buf, (int) got);
       }
       if (Libc.errno() != ERANGE) {
-        throw failure(Libc.errno(), path);
+        throw VerifiedFile.failure(Libc.errno(), path);
       }
     }
   }
@@ -233,34 +228,12 @@ public final class Attributes {
     }
     byte[] bytes = PathBytes.bytes(dir.toAbsolutePath());
     byte[] cPath = Arrays.copyOf(bytes, bytes.length + 1);
-    while (true) {
-      long n = Libc.lgetxattr(cPath, ACCESS_ACL, null, 0);
-      if (n < 0) {
-        int errno = Libc.errno();
-        if (errno == ENODATA || errno == Errno.EOPNOTSUPP) {
-          return NONE;
-        }
-        throw failure(errno, dir);
-      }
-      byte[] value = new byte[(int) n];
-      long got = n == 0 ? 0 : Libc.lgetxattr(cPath, ACCESS_ACL, value, n);
-      if (got >= 0) {
-        long h = Arrays.hashCode(Arrays.copyOf(value, (int) got)) * 0x9E3779B97F4A7C15L;
-        return h == NONE ? 1 : h;
-      }
-      if (Libc.errno() != ERANGE) {
-        throw failure(Libc.errno(), dir);
-      }
+    byte[] acl = sized((buf, size) -> Libc.lgetxattr(cPath, ACCESS_ACL, buf, size), dir);
+    if (acl == null) {
+      return NONE;
     }
-  }
-
-  private static IOException failure(int errno, Path path) {
-    String file = path.toString();
-    return switch (errno) {
-      case Errno.ENOENT -> new NoSuchFileException(file);
-      case Errno.EACCES -> new AccessDeniedException(file);
-      case Errno.ELOOP, Errno.ENOTDIR -> new ChangedDuringRunException("replaced");
-      default -> new ErrnoException(errno, file, null, Libc.strerror(errno));
-    };
+    MessageDigest md = sha256();
+    md.update(acl);
+    return fingerprintOf(md);
   }
 }

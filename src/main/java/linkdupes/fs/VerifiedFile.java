@@ -94,6 +94,12 @@ public abstract class VerifiedFile implements AutoCloseable {
 
   /** Throws unless {@code now} is the walk's inode with the walk's size and times. */
   void check(FileStat now, String when) throws ChangedDuringRunException {
+    check(now, expected, when);
+  }
+
+  /** Throws unless {@code now} is {@code expected}'s inode with its size and times. */
+  static void check(FileStat now, FileStat expected, String when)
+      throws ChangedDuringRunException {
     if (!now.isRegularFile() || !now.sameInode(expected)) {
       throw new ChangedDuringRunException("another file " + when);
     }
@@ -174,19 +180,26 @@ public abstract class VerifiedFile implements AutoCloseable {
       }
     }
 
-    /** An error of a call on this file, as the JDK would throw it, keeping its number. */
     private IOException failure(int errno) {
-      String file = path.toString();
-      return switch (errno) {
-        case Errno.ENOENT -> new NoSuchFileException(file);
-        case Errno.EACCES -> new AccessDeniedException(file);
-        // the name is now a symlink, or a folder on its way is not a folder any more, or it
-        // is no longer a regular file (a FIFO or a socket cannot be read at an offset)
-        case Errno.ELOOP, Errno.ENOTDIR, Errno.ESPIPE, Errno.ENXIO ->
-            new ChangedDuringRunException("replaced");
-        default -> new ErrnoException(errno, file, null, Libc.strerror(errno));
-      };
+      return VerifiedFile.failure(errno, path);
     }
+  }
+
+  /**
+   * An error of a call on a file opened or read to be verified, as the JDK would throw it,
+   * keeping its number.
+   */
+  static IOException failure(int errno, Path path) {
+    String file = path.toString();
+    return switch (errno) {
+      case Errno.ENOENT -> new NoSuchFileException(file);
+      case Errno.EACCES -> new AccessDeniedException(file);
+      // the name is now a symlink, or a folder on its way is not a folder any more, or it
+      // is no longer a regular file (a FIFO or a socket cannot be read at an offset)
+      case Errno.ELOOP, Errno.ENOTDIR, Errno.ESPIPE, Errno.ENXIO ->
+          new ChangedDuringRunException("replaced");
+      default -> new ErrnoException(errno, file, null, Libc.strerror(errno));
+    };
   }
 
   /** The JDK's channel, and a second look-up of the path after opening. */
