@@ -2,7 +2,8 @@
 # Makes the distribution, laid out as Unix tools are, and its tarball:
 #
 #   linkdupes-VERSION/bin/linkdupes                          the launcher (src/main/dist/linkdupes)
-#   linkdupes-VERSION/lib/linkdupes.jar                      the program
+#   linkdupes-VERSION/lib/linkdupes.jar                      the program (its class files
+#                                                            made new where older than Java 6)
 #   linkdupes-VERSION/lib/linkdupes.aot                      its ahead-of-time cache (JDK 24+)
 #   linkdupes-VERSION/runtime/                               a jlink image of the modules it uses
 #   linkdupes-VERSION/share/man/man1/linkdupes.1
@@ -56,7 +57,13 @@ rm -rf "$target/dist"
 mkdir -p "$dist/bin" "$dist/lib" "$dist/share/man/man1" "$dist/share/bash-completion/completions"
 cp "$here/linkdupes" "$dist/bin/linkdupes"
 chmod 755 "$dist/bin/linkdupes"
-cp "$target/linkdupes.jar" "$dist/lib/linkdupes.jar"
+# On JDK 24 and newer, picocli's class files (Java 5's format, which the AOT cache cannot
+# keep) are rewritten in Java 8's: see NewClassFiles.java
+if [ "$best" -ge 24 ]; then
+  "$jdk/bin/java" "$here/NewClassFiles.java" "$target/linkdupes.jar" "$dist/lib/linkdupes.jar" >/dev/null
+else
+  cp "$target/linkdupes.jar" "$dist/lib/linkdupes.jar"
+fi
 cp "$target/linkdupes.1" "$dist/share/man/man1/linkdupes.1"
 cp "$target/linkdupes_completion" "$dist/share/bash-completion/completions/linkdupes"
 
