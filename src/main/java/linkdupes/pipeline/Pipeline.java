@@ -128,6 +128,7 @@ public final class Pipeline {
     }
     try (ContentReader reader = new ContentReader(options.threads(),
         cache.isOpen() || options.digests(), run)) {
+      HeapBound bound = new HeapBound();
       for (List<int[]> batch : batches(sizeGroups)) {
         List<List<Inode>> inodes = Grouping.byInode(table, batch,
             options.walk().followSymlinks(), realRoots, run);
@@ -137,6 +138,7 @@ public final class Pipeline {
         cache.record(inodes, known, realPath, ends.learned(), whole.learned());
         same.addAll(ends.same());
         same.addAll(whole.same());
+        bound.afterBatch(); // what only this batch needed goes, before the next is read
       }
     }
     log("content", same.size(), "groups");
