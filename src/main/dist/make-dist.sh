@@ -4,7 +4,7 @@
 #   linkdupes-VERSION/bin/linkdupes                          the launcher (src/main/dist/linkdupes)
 #   linkdupes-VERSION/lib/linkdupes.jar                      the program (its class files
 #                                                            made new where older than Java 6)
-#   linkdupes-VERSION/lib/linkdupes.aot                      its ahead-of-time cache (JDK 24+)
+#   linkdupes-VERSION/lib/linkdupes.aot                      its ahead-of-time cache (JDK 25+)
 #   linkdupes-VERSION/runtime/                               a jlink image of the modules it uses
 #   linkdupes-VERSION/share/man/man1/linkdupes.1
 #   linkdupes-VERSION/share/bash-completion/completions/linkdupes
@@ -46,6 +46,7 @@ done
 launcher_only() {
   echo "note: $1; target/linkdupes runs the jar on the user's own Java" >&2
   rm -rf "$target/dist"
+  rm -f "$target/linkdupes" # perhaps a link into the distribution just removed
   cp "$here/linkdupes" "$target/linkdupes"
   chmod 755 "$target/linkdupes"
   exit 0
@@ -79,8 +80,8 @@ fi
 
 # The ahead-of-time cache (JEP 483, 514, 515): the classes a run loads, linked, and the
 # methods' profiles, recorded by one run of the launcher over a generated tree with
-# duplicates, a cache and links made. Only JDK 24 and newer have it; the launcher passes it
-# only when it is there.
+# duplicates, a cache and links made, with -XX:AOTCacheOutput (JDK 25, JEP 514). The
+# launcher passes it only when it is there.
 if [ "$best" -ge 25 ]; then
   train=$target/aot-training
   rm -rf "$train"
