@@ -633,7 +633,12 @@ def cache_runs(args, tree, jar):
     size = args.new_copy_mib << 20
     with tempfile.TemporaryDirectory(prefix="linkdupes-cache-") as tmp:
         cache = os.path.join(tmp, "cache.db")
-        cmd = f"java -jar {shlex.quote(jar)} --cache {shlex.quote(cache)} --dry-run {{dir}}"
+        # the launcher beside the jar, as people run it, where the build made one
+        launcher = os.path.join(os.path.dirname(os.path.abspath(jar)), "linkdupes")
+        runner = (shlex.quote(launcher) if os.access(launcher, os.X_OK)
+                  else f"java -jar {shlex.quote(jar)}")
+        log(f"linkdupes: {runner}")
+        cmd = f"{runner} --cache {shlex.quote(cache)} --dry-run {{dir}}"
         try:
             log(f"writing {fmt_bytes(size)} of random bytes to {big}")
             with open(big, "wb") as f:
