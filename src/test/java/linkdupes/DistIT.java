@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -70,7 +74,7 @@ class DistIT {
     assertEquals(0, version.exitCode(), version.err());
     assertTrue(version.out().startsWith("linkdupes "), version.out());
     Path log = dir.resolve("classes.log");
-    Map<String, String> logging = new java.util.HashMap<>(env);
+    Map<String, String> logging = new HashMap<>(env);
     logging.put("LINKDUPES_JAVA_OPTS", "-Xlog:class+load=info:file=" + log);
     CommandRun dry = Subprocess.of(launcher.toString(), "--dry-run", "--no-cache",
         treeWithOneDuplicate().toString()).withoutEnv(name -> true).env(logging).run();
@@ -119,7 +123,7 @@ class DistIT {
 
   /** Every name under the folders dpkg installs into. */
   private static List<String> installedFiles() throws IOException {
-    List<String> names = new java.util.ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (Path root : INSTALLED_UNDER) {
       if (Files.isDirectory(root)) {
         try (Stream<Path> all = Files.walk(root)) {
@@ -138,7 +142,7 @@ class DistIT {
     assumeTrue(Subprocess.of("dpkg", "-s", "linkdupes").run().exitCode() != 0,
         "a linkdupes package is installed already; the test leaves it alone");
     Path deb = only("linkdupes_*.deb");
-    java.util.Set<String> before = new java.util.HashSet<>(installedFiles());
+    Set<String> before = new HashSet<>(installedFiles());
     try {
       CommandRun install = Subprocess.of("dpkg", "-i", deb.toString()).run();
       assertEquals(0, install.exitCode(), install.out() + install.err());
