@@ -44,6 +44,13 @@ public interface CacheSession extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Tells the cache every file the run may look up, before the first look-up: a large cache
+   * is then read in one pass for all of them ({@link JoinedStore}), where that costs less than
+   * asking it a batch at a time. {@code roots} are the run's.
+   */
+  default void prepare(Candidates candidates, List<ScanResult.Root> roots) {}
+
   /** What the cache knows of the inodes of {@code batch}, as they are now. */
   default Digests lookUp(List<List<Inode>> batch) {
     return Digests.NONE;

@@ -95,6 +95,28 @@ final class DatabaseSession implements CacheSession {
   }
 
   @Override
+  public void prepare(Candidates candidates, List<ScanResult.Root> roots) {
+    if (!(store() instanceof SqliteStore db)) {
+      return; // none, or read whole already
+    }
+    try {
+      if (JoinedStore.pays(db.entries(), candidates.count())) {
+        store = JoinedStore.read(db, candidates, realRoots(roots));
+      }
+    } catch (SQLException e) {
+      fail(e);
+    }
+  }
+
+  private static List<byte[]> realRoots(List<ScanResult.Root> roots) {
+    List<byte[]> real = new ArrayList<>();
+    for (ScanResult.Root r : roots) {
+      real.add(PathBytes.of(r.real()));
+    }
+    return real;
+  }
+
+  @Override
   public Digests lookUp(List<List<Inode>> batch) {
     DigestStore s = store();
     if (s == null) {
@@ -193,19 +215,23 @@ final class DatabaseSession implements CacheSession {
       return;
     }
     try {
-      List<byte[]> real = new ArrayList<>();
-      for (ScanResult.Root r : roots) {
-        real.add(PathBytes.of(r.real()));
-      }
-      long pruned = s.prune(real);
+      long pruned = s.prune(realRoots(roots));
       s.commit();
       LOG.debug("cache {}: {} hits, {} misses ({} ms looking up, {}), "
           + "{} entries pruned ({} ms)", s.file(), s.hits(), s.misses(), lookUpNanos / 1_000_000,
-          s.preloaded() < 0 ? "in the database" : s.preloaded() + " entries read when opened",
+          how(s),
           pruned, (System.nanoTime() - started) / 1_000_000);
     } catch (SQLException e) {
       fail(e);
     }
+  }
+
+  private static String how(DigestStore s) {
+    if (s instanceof JoinedStore j) {
+      return "joined in one pass over " + j.entriesRead() + " entries in " + j.joinMillis()
+          + " ms";
+    }
+    return s.preloaded() < 0 ? "in the database" : s.preloaded() + " entries read when opened";
   }
 
   /** A failed cache is one warning: the run goes on without it. */

@@ -98,6 +98,9 @@ final class MemoryStore implements DigestStore {
       if (bytes > 256L * atMost + (1 << 20)) {
         return null;
       }
+      if (db.entries() > atMost) {
+        return null; // counted in a fraction of the time a read takes, which would be lost
+      }
       // grown as read: a read that stops early has not taken the memory of all
       MemoryStore t = new MemoryStore(db, (int) Math.max(16, Math.min(Math.min(atMost, 1 << 16),
           bytes / 160)), atMost);

@@ -42,6 +42,7 @@ final class SqliteStore implements DigestStore {
   private int pending;
   private boolean pendingPuts;
   private final LookUps lookUps = new LookUps();
+  private long entries = -1;
 
   private SqliteStore(Path file, Connection db) throws SQLException {
     this.file = file;
@@ -145,6 +146,17 @@ final class SqliteStore implements DigestStore {
 
   Connection connection() {
     return db;
+  }
+
+  /** The number of entries, counted once (a walk over the table's pages, 31 ms for 551,959). */
+  long entries() throws SQLException {
+    if (entries < 0) {
+      try (Statement st = db.createStatement();
+          ResultSet r = st.executeQuery("SELECT count(*) FROM files")) {
+        entries = r.next() ? r.getLong(1) : 0;
+      }
+    }
+    return entries;
   }
 
   @Override
@@ -370,8 +382,29 @@ final class SqliteStore implements DigestStore {
     return removed;
   }
 
+  /**
+   * Removes the entries under {@code roots} whose inode is not two integers: no run of
+   * linkdupes wrote them, and none can look them up. Returns the number removed.
+   */
+  long pruneOdd(List<byte[]> roots) throws SQLException {
+    flush();
+    long removed = 0;
+    try (PreparedStatement del = db.prepareStatement("DELETE FROM files WHERE "
+        + "(typeof(dev) != 'integer' OR typeof(ino) != 'integer') "
+        + "AND (path = ? OR (path >= ? AND path < ?))")) {
+      for (byte[] root : roots) {
+        byte[][] under = under(root);
+        del.setBytes(1, root);
+        del.setBytes(2, under[0]);
+        del.setBytes(3, under[1]);
+        removed += del.executeUpdate();
+      }
+    }
+    return removed;
+  }
+
   /** The bounds of the paths under {@code root}: from its name and '/' to its name and '0'. */
-  private static byte[][] under(byte[] root) {
+  static byte[][] under(byte[] root) {
     byte[] from = root.length > 0 && root[root.length - 1] == '/' ? root.clone()
         : Arrays.copyOf(root, root.length + 1);
     from[from.length - 1] = '/';

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import linkdupes.base.RunContext;
 import linkdupes.cache.CacheSession;
+import linkdupes.cache.Candidates;
 import linkdupes.cache.RunLock;
 import linkdupes.fs.Attributes;
 import linkdupes.fs.ChangedDuringRunException;
@@ -128,6 +129,7 @@ public final class Pipeline {
     }
     try (ContentReader reader = new ContentReader(options.threads(),
         cache.isOpen() || options.digests(), run)) {
+      cache.prepare(candidates(table, sizeGroups), scan.roots());
       HeapBound bound = new HeapBound();
       for (List<int[]> batch : batches(sizeGroups)) {
         List<List<Inode>> inodes = Grouping.byInode(table, batch,
@@ -143,6 +145,56 @@ public final class Pipeline {
     }
     log("content", same.size(), "groups");
     return same;
+  }
+
+  /** The rows of the size groups, as the cache is told them before it is looked up. */
+  private static Candidates candidates(FileTable table, List<int[]> sizeGroups) {
+    return new Candidates() {
+      @Override
+      public int count() {
+        int n = 0;
+        for (int[] g : sizeGroups) {
+          n += g.length;
+        }
+        return n;
+      }
+
+      @Override
+      public int[] indexes() {
+        int[] rows = new int[count()];
+        int n = 0;
+        for (int[] g : sizeGroups) {
+          System.arraycopy(g, 0, rows, n, g.length);
+          n += g.length;
+        }
+        return rows;
+      }
+
+      @Override
+      public long dev(int row) {
+        return table.dev(row);
+      }
+
+      @Override
+      public long ino(int row) {
+        return table.ino(row);
+      }
+
+      @Override
+      public long size(int row) {
+        return table.size(row);
+      }
+
+      @Override
+      public long mtimeNanos(int row) {
+        return table.mtimeNanos(row);
+      }
+
+      @Override
+      public long ctimeNanos(int row) {
+        return table.ctimeNanos(row);
+      }
+    };
   }
 
   private static List<Path> realRoots(ScanResult scan) {

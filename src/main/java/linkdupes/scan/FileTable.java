@@ -257,6 +257,10 @@ public final class FileTable {
     return mtime[row >>> SHIFT][row & MASK];
   }
 
+  public long ctimeNanos(int row) {
+    return ctime[row >>> SHIFT][row & MASK];
+  }
+
   public int nlink(int row) {
     return nlink[row >>> SHIFT][row & MASK];
   }

@@ -148,6 +148,34 @@ class DigestStoreTest {
     assertEquals(List.of("/music/d.mp3", "/photos-old/c.jpg", "/photos/2024/a.jpg"), paths());
   }
 
+  @Test
+  void joinedInOnePassPruningForgetsWhatTheRunDidNotLookUpUnderTheRootsOnly() throws Exception {
+    FileStat seen = ST;
+    FileStat notLookedUp = stat(7, 2, 10, 1, 1);
+    FileStat changed = stat(7, 5, 10, 1, 1);
+    try (DigestStore c = openStore(dir.resolve("c.db"), IN_THE_DATABASE)) {
+      c.put(seen, null, SHA, path("/photos/a.jpg"));
+      c.put(notLookedUp, null, SHA, path("/photos/b.jpg"));
+      c.put(stat(7, 3, 10, 1, 1), null, SHA, path("/photos/gone.jpg")); // no candidate
+      c.put(stat(9, 3, 10, 1, 1), null, SHA, path("/photos/usb/gone.jpg")); // nor its device
+      c.put(stat(7, 4, 10, 1, 1), null, SHA, path("/music/d.mp3")); // another root's
+      c.put(changed, null, SHA, path("/photos/e.jpg"));
+      c.commit();
+    }
+    FileStat changedSince = stat(7, 5, 10, 2, 2);
+    List<byte[]> roots = List.of(path("/photos"));
+    try (DigestStore c = JoinedStore.read(
+        (SqliteStore) openStore(dir.resolve("c.db"), IN_THE_DATABASE),
+        of(List.of(seen, notLookedUp, changedSince)), roots)) {
+      Digests.Entry[] got = c.get(List.of(seen, changedSince));
+      assertArrayEquals(SHA, got[0].sha256());
+      assertNull(got[1], "changed since: a miss");
+      assertEquals(3, c.prune(roots), "b, gone and usb/gone");
+      c.commit();
+    }
+    assertEquals(List.of("/music/d.mp3", "/photos/a.jpg", "/photos/e.jpg"), paths());
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
   void aRunThatEndsWithoutCommittingLeavesTheCacheAsItWas(int preload) throws Exception {
@@ -345,10 +373,12 @@ class DigestStoreTest {
   }
 
   /**
-   * The same runs, with random keys and changes, on four copies of one cache: one read whole,
+   * The same runs, with random keys and changes, on five copies of one cache: one read whole,
    * one looked up in the database, one read whole that holds no more inodes than it read (it
-   * moves what it knows to the database at the first new one), and one of which half was read
-   * when the run needed it. Every answer, count and the databases they leave are the same.
+   * moves what it knows to the database at the first new one), one of which half was read
+   * when the run needed it, and one joined in one pass with some of the files looked up
+   * (as known, changed since, new). Every answer, count and the databases they leave are the
+   * same.
    */
   @Test
   void bothWaysOfLookingUpGiveTheSameAnswers() throws Exception {
@@ -370,12 +400,27 @@ class DigestStoreTest {
       Path asked = Files.copy(base, dir.resolve("asked-" + seed + ".db"));
       Path moved = Files.copy(base, dir.resolve("moved-" + seed + ".db"));
       Path half = Files.copy(base, dir.resolve("half-" + seed + ".db"));
+      Path joined = Files.copy(base, dir.resolve("joined-" + seed + ".db"));
       int rows = rows(base).size();
+      List<byte[]> roots = random.nextBoolean() ? List.of(path("/r1"))
+          : List.of(path("/r1"), path("/r2/"));
+      // the candidates of the join: some as known, some changed since, some new
+      List<FileStat> candidates = new ArrayList<>();
+      for (int i = random.nextInt(50); i > 0; i--) {
+        candidates.add(known.isEmpty() || random.nextInt(4) == 0 ? randomStat(random)
+            : random.nextBoolean() ? known.get(random.nextInt(known.size()))
+            : near(known.get(random.nextInt(known.size())), random));
+      }
+      if (random.nextInt(3) == 0) {
+        candidates.removeIf(c -> c.dev() != 0); // entries of devices with no candidate
+      }
       try (DigestStore a = openStore(whole, READ_WHOLE);
           DigestStore b = openStore(asked, IN_THE_DATABASE);
           DigestStore m = openStore(moved, rows);
           DigestStore h = DigestStore.open(half, problems, READ_WHOLE, rows / 2,
-              new AtomicBoolean(true))) {
+              new AtomicBoolean(true));
+          DigestStore j = JoinedStore.read((SqliteStore) openStore(joined, IN_THE_DATABASE),
+              of(candidates), roots)) {
         assertTrue(a.preloaded() >= 0);
         assertEquals(-1, b.preloaded());
         assertEquals(rows, m.preloaded());
@@ -390,10 +435,14 @@ class DigestStoreTest {
               batch.add(known.isEmpty() || random.nextInt(4) == 0 ? randomStat(random)
                   : near(known.get(random.nextInt(known.size())), random));
             }
+            if (random.nextBoolean() && !candidates.isEmpty()) {
+              batch.add(candidates.get(random.nextInt(candidates.size())));
+            }
             Digests.Entry[] fromB = b.get(batch);
             assertSame(a.get(batch), fromB, what);
             assertSame(m.get(batch), fromB, what);
             assertSame(h.get(batch), fromB, what);
+            assertSame(j.get(batch), fromB, what);
           } else if (kind < 8) {
             FileStat st = known.isEmpty() || random.nextBoolean() ? randomStat(random)
                 : near(known.get(random.nextInt(known.size())), random);
@@ -405,6 +454,7 @@ class DigestStoreTest {
             b.put(st, partial, sha, p);
             m.put(st, partial, sha, p);
             h.put(st, partial, sha, p);
+            j.put(st, partial, sha, p);
           } else {
             FileStat st = known.isEmpty() ? randomStat(random)
                 : near(known.get(random.nextInt(known.size())), random);
@@ -413,35 +463,80 @@ class DigestStoreTest {
             b.linked(st, ctime);
             m.linked(st, ctime);
             h.linked(st, ctime);
+            j.linked(st, ctime);
             known.add(stat(st.dev(), st.ino(), st.size(), st.mtimeNanos(), ctime));
           }
         }
-        List<byte[]> roots = random.nextBoolean() ? List.of(path("/r1"))
-            : List.of(path("/r1"), path("/r2/"));
         long pruned = b.prune(roots);
         assertEquals(pruned, a.prune(roots), "seed " + seed);
         assertEquals(pruned, m.prune(roots), "seed " + seed);
         assertEquals(pruned, h.prune(roots), "seed " + seed);
+        assertEquals(pruned, j.prune(roots), "seed " + seed);
         List<FileStat> all = new ArrayList<>(known);
         Digests.Entry[] fromB = b.get(all);
         assertSame(a.get(all), fromB, "after pruning, seed " + seed);
         assertSame(m.get(all), fromB, "after pruning, seed " + seed);
         assertSame(h.get(all), fromB, "after pruning, seed " + seed);
+        assertSame(j.get(all), fromB, "after pruning, seed " + seed);
         assertEquals(b.hits(), a.hits());
         assertEquals(b.misses(), a.misses());
         assertEquals(b.hits(), m.hits());
         assertEquals(b.hits(), h.hits());
         assertEquals(b.misses(), h.misses());
+        assertEquals(b.hits(), j.hits());
+        assertEquals(b.misses(), j.misses());
         a.commit();
         b.commit();
         m.commit();
         h.commit();
+        j.commit();
       }
       assertEquals(rows(asked), rows(whole), "seed " + seed);
       assertEquals(rows(asked), rows(moved), "seed " + seed);
       assertEquals(rows(asked), rows(half), "seed " + seed);
+      assertEquals(rows(asked), rows(joined), "seed " + seed);
     }
     assertEquals("", errBytes.toString());
+  }
+
+  /** The files of {@code stats} as candidates of a join, by their index in the list. */
+  private static Candidates of(List<FileStat> stats) {
+    return new Candidates() {
+      @Override
+      public int count() {
+        return stats.size();
+      }
+
+      @Override
+      public int[] indexes() {
+        return java.util.stream.IntStream.range(0, stats.size()).toArray();
+      }
+
+      @Override
+      public long dev(int i) {
+        return stats.get(i).dev();
+      }
+
+      @Override
+      public long ino(int i) {
+        return stats.get(i).ino();
+      }
+
+      @Override
+      public long size(int i) {
+        return stats.get(i).size();
+      }
+
+      @Override
+      public long mtimeNanos(int i) {
+        return stats.get(i).mtimeNanos();
+      }
+
+      @Override
+      public long ctimeNanos(int i) {
+        return stats.get(i).ctimeNanos();
+      }
+    };
   }
 
   private static void assertSame(Digests.Entry[] a, Digests.Entry[] b, String what) {
