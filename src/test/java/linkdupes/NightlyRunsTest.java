@@ -5,16 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import linkdupes.fs.LinkOps;
-import java.nio.file.SecureDirectoryStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Random;
 import linkdupes.cache.RunLock;
+import linkdupes.fs.Attributes;
+import linkdupes.fs.LinkOps;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +75,32 @@ class NightlyRunsTest {
     assertEquals(0, second.bytesRead(), second.out());
     assertEquals(first.freedBytes(), second.freedBytes());
     assertEquals(2, second.linkedNames());
+  }
+
+  /**
+   * The cache keeps what a run read of each file's extended attributes, so that the next run
+   * need not read them; an attribute set since moves the file's change time, and it is read
+   * again and kept apart.
+   */
+  @Test
+  void anAttributeSetSinceTheLastRunKeepsTheFileApart() throws Exception {
+    Assumptions.assumeTrue(Attributes.available(), "extended attributes cannot be read here");
+    Path t = photos();
+    assertEquals(2, run("--dry-run", t).linkedNames());
+    CommandRun second = run("--dry-run", t);
+    assertEquals(0, second.bytesRead(), second.out());
+    assertEquals(2, second.linkedNames(), second.out());
+    try {
+      Files.getFileAttributeView(t.resolve("b/big.jpg"), UserDefinedFileAttributeView.class)
+          .write("stream", ByteBuffer.wrap("alternate data".getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      Assumptions.abort("no user attributes here: " + e);
+    }
+    CommandRun third = run("--dry-run", t);
+    assertEquals(0, third.exitCode(), third.toString());
+    assertEquals(1, third.linkedNames(), "the small pair only\n" + third.out());
+    assertTrue(third.out().contains("1 with other permissions, owner, time, attributes"),
+        third.out());
   }
 
   @Test

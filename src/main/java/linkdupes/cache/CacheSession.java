@@ -63,6 +63,12 @@ public interface CacheSession extends AutoCloseable {
   default void record(List<List<Inode>> batch, Digests known, Function<Name, Path> realPath,
       Digests... learned) {}
 
+  /**
+   * Records the attributes read of {@code inodes} after their content (by the stage that reads
+   * what linking would make shared), so that the next run need not read them.
+   */
+  default void attributesRead(List<Inode> inodes) {}
+
   /** Linking names to a file changes its ctime: each kept file's entry is given the new one. */
   default void linked(List<GroupResult> results) {}
 

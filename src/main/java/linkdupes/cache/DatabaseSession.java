@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import linkdupes.base.Problems;
 import linkdupes.base.RunContext;
+import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
 import linkdupes.fs.PathBytes;
 import linkdupes.group.Inode;
@@ -136,7 +137,11 @@ final class DatabaseSession implements CacheSession {
       Digests.Entry[] found = s.get(stats);
       for (int i = 0; i < found.length; i++) {
         if (found[i] != null) {
-          known.put(all.get(i), found[i]);
+          Inode inode = all.get(i);
+          known.put(inode, found[i]);
+          if (found[i].attributes() != null && inode.wantsAttributes()) {
+            inode.attributesKnown(found[i].attributes()); // not read again, by any stage
+          }
         }
       }
     } catch (SQLException e) {
@@ -181,8 +186,29 @@ final class DatabaseSession implements CacheSession {
     }
     boolean news = had == null ? ends != null || sha != null
         : had.sha256() == null && sha != null;
+    Attributes.Found read = inode.attributesRead();
     if (news) {
-      store.put(inode.stat(), ends, sha, PathBytes.of(realPath.apply(inode.firstName())));
+      store.put(inode.stat(), ends, sha, PathBytes.of(realPath.apply(inode.firstName())),
+          read != null ? read : had == null ? null : had.attributes());
+    } else if (read != null && had != null && had.attributes() == null) {
+      store.attributes(inode.stat(), read);
+    }
+  }
+
+  @Override
+  public void attributesRead(List<Inode> inodes) {
+    try {
+      for (Inode inode : inodes) {
+        if (store() == null) {
+          return;
+        }
+        Attributes.Found read = inode.attributesRead();
+        if (read != null) {
+          store.attributes(inode.stat(), read);
+        }
+      }
+    } catch (SQLException e) {
+      fail(e);
     }
   }
 

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import linkdupes.base.Problems;
+import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
 import linkdupes.hash.Digests;
 
@@ -22,7 +23,12 @@ import linkdupes.hash.Digests;
  * of a run that no longer exist there can be pruned without touching the entries of other
  * roots.
  *
- * <p>Schema version 1 ({@code PRAGMA user_version}):
+ * <p>The entry also holds what an earlier run read of the attributes linking would make shared
+ * ({@link Attributes}: the fingerprint of the extended attributes and flags, and the blocks),
+ * where it read them: setting any of them moves the change time as well, so the key tells.
+ *
+ * <p>Schema version 2 ({@code PRAGMA user_version}); a cache of version 1 is given the two
+ * columns of attributes when opened, its entries kept:
  *
  * <pre>
  * CREATE TABLE files (
@@ -32,6 +38,7 @@ import linkdupes.hash.Digests;
  *                                                     -- CRC-32 of the first and last 4 KiB
  *   sha256 BLOB,                                      -- 32 bytes, or NULL
  *   path BLOB NOT NULL,                               -- a name of it, as the system's bytes
+ *   attrs INTEGER, blocks INTEGER,                    -- fs.Attributes.Found, or both NULL
  *   PRIMARY KEY (dev, ino)) WITHOUT ROWID;
  * CREATE INDEX files_path ON files (path);
  * </pre>
@@ -93,8 +100,24 @@ public interface DigestStore extends AutoCloseable {
    */
   Digests.Entry[] get(List<FileStat> files) throws SQLException;
 
-  /** Records what this run learned of a file; {@code path} is a name of it (real path bytes). */
-  void put(FileStat st, byte[] endsKey, byte[] sha256, byte[] path) throws SQLException;
+  /**
+   * Records what this run learned of a file; {@code path} is a name of it (real path bytes),
+   * {@code attributes} what is known of them (null for nothing).
+   */
+  void put(FileStat st, byte[] endsKey, byte[] sha256, byte[] path, Attributes.Found attributes)
+      throws SQLException;
+
+  /** Records what this run learned of a file, with nothing known of its attributes. */
+  default void put(FileStat st, byte[] endsKey, byte[] sha256, byte[] path)
+      throws SQLException {
+    put(st, endsKey, sha256, path, null);
+  }
+
+  /**
+   * Records the attributes this run read of a file, when its entry has the same key (a file
+   * changed since has another change time, and keeps none).
+   */
+  void attributes(FileStat st, Attributes.Found attributes) throws SQLException;
 
   /**
    * Records the ctime a file has after this run linked names to it, when its size and mtime

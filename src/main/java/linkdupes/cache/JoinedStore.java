@@ -8,13 +8,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import linkdupes.base.InodeIndex;
+import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
 import linkdupes.hash.Digests;
 
 /**
  * The digest store of a cache too large to read whole, joined with the run's candidates in one
  * pass: the entries are read in the table's own order (by inode), merged with the candidates
- * sorted the same way, and only what the candidates' entries hold is kept, 53 bytes a
+ * sorted the same way, and only what the candidates' entries hold is kept, 69 bytes a
  * candidate. Look-ups are then probes of sorted arrays. Writes go to the database
  * ({@link SqliteStore}), which also answers for entries written since and for an inode that
  * was not a candidate.
@@ -46,6 +47,7 @@ final class JoinedStore implements DigestStore {
   private static final byte SEEN = 16;
   /** Written by this run since read: the database answers. */
   private static final byte CHANGED = 32;
+  private static final byte HAS_ATTRIBUTES = 64;
 
   private final SqliteStore db;
   private final Candidates candidates;
@@ -59,6 +61,8 @@ final class JoinedStore implements DigestStore {
   private final byte[] flags;
   /** Both digests of each position, made on the first usable entry. */
   private byte[] digests;
+  /** The fingerprint and blocks of each position (fs.Attributes.Found), made with digests. */
+  private long[] attributes;
   /** Entries under the roots that match no candidate: dev and ino, in pairs. */
   private long[] unmatched = new long[32];
   private int unmatchedCount;
@@ -193,7 +197,8 @@ final class JoinedStore implements DigestStore {
         + "AND length(ifnull(partial, x'')) IN (0, 8) "
         + "AND length(ifnull(sha256, x'')) IN (0, 32) "
         + "THEN x'01' || ifnull(partial, x'') || ifnull(sha256, x'') ELSE x'02' END, "
-        + (roots.isEmpty() ? "0" : "CASE WHEN " + under + " THEN 1 ELSE 0 END")
+        + (roots.isEmpty() ? "0" : "CASE WHEN " + under + " THEN 1 ELSE 0 END") + ", "
+        + SqliteStore.ATTRIBUTES_KNOWN + ", attrs, blocks"
         + " FROM files ORDER BY dev, ino"; // the table's own order: no sorting
     try (PreparedStatement st = db.connection().prepareStatement(sql)) {
       int i = 1;
@@ -252,6 +257,11 @@ final class JoinedStore implements DigestStore {
       if (value[0] == 1 && r.getLong(3) == candidates.size(c)
           && r.getLong(4) == candidates.mtimeNanos(c) && r.getLong(5) == candidates.ctimeNanos(c)) {
         keep(p, value);
+        if (r.getInt(8) != 0) {
+          flags[p] |= HAS_ATTRIBUTES;
+          attributes[2 * p] = r.getLong(9);
+          attributes[2 * p + 1] = r.getLong(10);
+        }
       }
     }
   }
@@ -272,6 +282,7 @@ final class JoinedStore implements DigestStore {
   private void keep(int p, byte[] value) {
     if (digests == null) {
       digests = new byte[DIGESTS * inos.length];
+      attributes = new long[2 * inos.length];
     }
     int n = value.length - 1;
     byte f = USABLE;
@@ -367,15 +378,24 @@ final class JoinedStore implements DigestStore {
         (f & HAS_ENDS_KEY) != 0
             ? Arrays.copyOfRange(digests, at, at + SqliteStore.ENDS_KEY) : null,
         (f & HAS_SHA256) != 0
-            ? Arrays.copyOfRange(digests, at + SqliteStore.ENDS_KEY, at + DIGESTS) : null);
+            ? Arrays.copyOfRange(digests, at + SqliteStore.ENDS_KEY, at + DIGESTS) : null,
+        (f & HAS_ATTRIBUTES) != 0
+            ? new Attributes.Found(attributes[2 * p], attributes[2 * p + 1]) : null);
   }
 
   @Override
-  public void put(FileStat st, byte[] endsKey, byte[] sha256, byte[] path) throws SQLException {
+  public void put(FileStat st, byte[] endsKey, byte[] sha256, byte[] path,
+      Attributes.Found found) throws SQLException {
     if (!changed(st)) {
       written.add(st.dev(), st.ino());
     }
-    db.put(st, endsKey, sha256, path);
+    db.put(st, endsKey, sha256, path, found);
+  }
+
+  @Override
+  public void attributes(FileStat st, Attributes.Found found) throws SQLException {
+    changed(st);
+    db.attributes(st, found);
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import linkdupes.base.InodeIndex;
+import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
 import linkdupes.hash.Digests;
 
@@ -25,7 +26,8 @@ import linkdupes.hash.Digests;
  * an entry read whole may (a first run over a large tree), it hands the inodes seen to the
  * database and forgets the rest: from then on it knows no inode, and the database answers.
  *
- * <p>Per entry read: the key in 40 bytes, both digests in 40, one byte of flags and 24-32
+ * <p>Per entry read: the key in 40 bytes, both digests in 40, the attributes in 16, one byte of
+ * flags and 24-32
  * bytes of the inode index; per inode the run saw that the database did not hold: 1 + 24-32.
  */
 final class MemoryStore implements DigestStore {
@@ -37,6 +39,7 @@ final class MemoryStore implements DigestStore {
   private static final byte SEEN = 4;
   /** Written (or not readable as such) in the database since read: ask the database. */
   private static final byte CHANGED = 8;
+  private static final byte HAS_ATTRIBUTES = 16;
 
   /**
    * Everything but the key and digests of an entry: dev and ino, size, mtime, ctime (the
@@ -51,7 +54,8 @@ final class MemoryStore implements DigestStore {
       + "AND typeof(ctime_ns) = 'integer' "
       + "AND typeof(partial) IN ('blob', 'null') AND typeof(sha256) IN ('blob', 'null') "
       + "AND length(ifnull(partial, x'')) IN (0, 8) AND length(ifnull(sha256, x'')) IN (0, 32) "
-      + "THEN x'01' || ifnull(partial, x'') || ifnull(sha256, x'') ELSE x'02' END FROM files "
+      + "THEN x'01' || ifnull(partial, x'') || ifnull(sha256, x'') ELSE x'02' END, "
+      + SqliteStore.ATTRIBUTES_KNOWN + ", attrs, blocks FROM files "
       + "ORDER BY dev, ino"; // the table's own order: no sorting
 
   private final SqliteStore db;
@@ -67,6 +71,8 @@ final class MemoryStore implements DigestStore {
   private boolean complete;
   /** size, mtime and ctime of each entry read. */
   private long[] stamps;
+  /** The fingerprint and blocks of each entry read that has them (fs.Attributes.Found). */
+  private long[] attributes;
   private byte[] digests;
   private byte[] flags;
   private final LookUps lookUps = new LookUps();
@@ -76,6 +82,7 @@ final class MemoryStore implements DigestStore {
     this.atMost = atMost;
     index = new InodeIndex(capacity);
     stamps = new long[3 * capacity];
+    attributes = new long[2 * capacity];
     digests = new byte[DIGESTS * capacity];
     flags = new byte[capacity];
   }
@@ -118,7 +125,8 @@ final class MemoryStore implements DigestStore {
           if (value == null || value.length == 0 || value[0] == 0) {
             return null;
           }
-          t.load(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), value);
+          t.load(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), value,
+              r.getInt(7) != 0, r.getLong(8), r.getLong(9));
         }
       }
       t.preloaded = t.loaded;
@@ -132,11 +140,13 @@ final class MemoryStore implements DigestStore {
     }
   }
 
-  private void load(long dev, long ino, long size, long mtime, long ctime, byte[] value) {
+  private void load(long dev, long ino, long size, long mtime, long ctime, byte[] value,
+      boolean hasAttributes, long fingerprint, long blocks) {
     int e = add(dev, ino);
     if (3 * e == stamps.length) {
       stamps = Arrays.copyOf(stamps, 3 * flags.length);
       digests = Arrays.copyOf(digests, DIGESTS * flags.length);
+      attributes = Arrays.copyOf(attributes, 2 * flags.length);
     }
     stamps[3 * e] = size;
     stamps[3 * e + 1] = mtime;
@@ -145,7 +155,12 @@ final class MemoryStore implements DigestStore {
     if (value[0] != 1) {
       f = CHANGED; // SQLite decides what it is
     } else {
-      Digests.Entry entry = SqliteStore.entry(value, 1);
+      Digests.Entry entry = SqliteStore.entry(value, 1, null);
+      if (hasAttributes) {
+        f |= HAS_ATTRIBUTES;
+        attributes[2 * e] = fingerprint;
+        attributes[2 * e + 1] = blocks;
+      }
       if (entry.endsKey() != null) {
         f |= HAS_ENDS_KEY;
         System.arraycopy(entry.endsKey(), 0, digests, DIGESTS * e, SqliteStore.ENDS_KEY);
@@ -266,17 +281,32 @@ final class MemoryStore implements DigestStore {
         (f & HAS_ENDS_KEY) != 0
             ? Arrays.copyOfRange(digests, at, at + SqliteStore.ENDS_KEY) : null,
         (f & HAS_SHA256) != 0
-            ? Arrays.copyOfRange(digests, at + SqliteStore.ENDS_KEY, at + DIGESTS) : null);
+            ? Arrays.copyOfRange(digests, at + SqliteStore.ENDS_KEY, at + DIGESTS) : null,
+        (f & HAS_ATTRIBUTES) != 0
+            ? new Attributes.Found(attributes[2 * e], attributes[2 * e + 1]) : null);
   }
 
   @Override
-  public void put(FileStat st, byte[] endsKey, byte[] sha256, byte[] path) throws SQLException {
+  public void put(FileStat st, byte[] endsKey, byte[] sha256, byte[] path,
+      Attributes.Found found) throws SQLException {
+    changed(st);
+    db.put(st, endsKey, sha256, path, found);
+    handOverIfLarge();
+  }
+
+  @Override
+  public void attributes(FileStat st, Attributes.Found found) throws SQLException {
+    changed(st);
+    db.attributes(st, found);
+    handOverIfLarge();
+  }
+
+  /** The database answers for the inode from now on, if the table had answered for it. */
+  private void changed(FileStat st) {
     if (covers(st.dev(), st.ino())) {
       int e = add(st.dev(), st.ino()); // which may grow the flags: not in one expression
       flags[e] |= CHANGED;
     }
-    db.put(st, endsKey, sha256, path);
-    handOverIfLarge();
   }
 
   @Override
@@ -303,6 +333,7 @@ final class MemoryStore implements DigestStore {
     flags = new byte[16];
     stamps = new long[0];
     digests = new byte[0];
+    attributes = new long[0];
     loaded = 0;
     seen = 0;
     complete = false;

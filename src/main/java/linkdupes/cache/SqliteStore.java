@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import linkdupes.base.Problems;
+import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
 import linkdupes.hash.Digests;
 import org.sqlite.SQLiteConfig;
@@ -26,7 +27,7 @@ import org.sqlite.SQLiteConfig;
  * are batched, in the order they were made, and all of a run's changes are one transaction.
  */
 final class SqliteStore implements DigestStore {
-  static final int SCHEMA = 1;
+  static final int SCHEMA = 2;
   static final int ENDS_KEY = 8;
   static final int SHA256 = 32;
   private static final int BATCH = 4096;
@@ -38,9 +39,13 @@ final class SqliteStore implements DigestStore {
   private PreparedStatement lookUp;
   private final PreparedStatement upsert;
   private final PreparedStatement ctime;
-  /** Records batched and not yet written: entries put, ctimes updated (one kind at a time). */
+  private final PreparedStatement attributes;
+  /**
+   * Records batched and not yet written, all of one statement (entries put, ctimes or
+   * attributes updated): written in the order they were made.
+   */
   private int pending;
-  private boolean pendingPuts;
+  private PreparedStatement pendingKind;
   private final LookUps lookUps = new LookUps();
   private long entries = -1;
 
@@ -48,10 +53,12 @@ final class SqliteStore implements DigestStore {
     this.file = file;
     this.db = db;
     upsert = db.prepareStatement("INSERT OR REPLACE INTO files "
-        + "(dev, ino, size, mtime_ns, ctime_ns, partial, sha256, path) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        + "(dev, ino, size, mtime_ns, ctime_ns, partial, sha256, path, attrs, blocks) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ctime = db.prepareStatement("UPDATE files SET ctime_ns = ? "
         + "WHERE dev = ? AND ino = ? AND size = ? AND mtime_ns = ?");
+    attributes = db.prepareStatement("UPDATE files SET attrs = ?, blocks = ? "
+        + "WHERE dev = ? AND ino = ? AND size = ? AND mtime_ns = ? AND ctime_ns = ?");
   }
 
   /**
@@ -90,6 +97,8 @@ final class SqliteStore implements DigestStore {
       }
       if (version == 0) {
         create(db);
+      } else if (version == 1) {
+        upgradeFrom1(db);
       } else if (version != SCHEMA) {
         db.close();
         problems.warning("not using the cache " + file + ": written by another version of "
@@ -123,8 +132,22 @@ final class SqliteStore implements DigestStore {
       st.executeUpdate("CREATE TABLE IF NOT EXISTS files ("
           + "dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL, "
           + "mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, partial BLOB, sha256 BLOB, "
-          + "path BLOB NOT NULL, PRIMARY KEY (dev, ino)) WITHOUT ROWID");
+          + "path BLOB NOT NULL, attrs INTEGER, blocks INTEGER, PRIMARY KEY (dev, ino)) "
+          + "WITHOUT ROWID");
       st.executeUpdate("CREATE INDEX IF NOT EXISTS files_path ON files (path)");
+      st.executeUpdate("PRAGMA user_version = " + SCHEMA);
+    }
+    db.commit();
+  }
+
+  /**
+   * Schema 1 had no attributes: its entries stay, each without them until a run reads them
+   * again. Adding a column changes only the schema, not the rows.
+   */
+  private static void upgradeFrom1(Connection db) throws SQLException {
+    try (Statement st = db.createStatement()) {
+      st.executeUpdate("ALTER TABLE files ADD COLUMN attrs INTEGER");
+      st.executeUpdate("ALTER TABLE files ADD COLUMN blocks INTEGER");
       st.executeUpdate("PRAGMA user_version = " + SCHEMA);
     }
     db.commit();
@@ -199,7 +222,8 @@ final class SqliteStore implements DigestStore {
     }
     addKey = db.prepareStatement("INSERT INTO temp.batch (i, dev, ino, size, mtime_ns, ctime_ns) "
         + "VALUES (?, ?, ?, ?, ?, ?)");
-    lookUp = db.prepareStatement("SELECT b.i, ifnull(f.partial, x'') || ifnull(f.sha256, x'') "
+    lookUp = db.prepareStatement("SELECT b.i, ifnull(f.partial, x'') || ifnull(f.sha256, x''), "
+        + ATTRIBUTES_KNOWN + ", f.attrs, f.blocks "
         + "FROM temp.batch b JOIN files f ON f.dev = b.dev AND f.ino = b.ino "
         + "AND f.size = b.size AND f.mtime_ns = b.mtime_ns AND f.ctime_ns = b.ctime_ns "
         + "WHERE length(ifnull(f.partial, x'')) IN (0, 8) "
@@ -228,7 +252,8 @@ final class SqliteStore implements DigestStore {
     // the key is compared by SQLite, and both digests come back as one value: fewer calls
     try (ResultSet r = lookUp.executeQuery()) {
       while (r.next()) {
-        out[r.getInt(1)] = entry(r.getBytes(2), 0);
+        out[r.getInt(1)] = entry(r.getBytes(2), 0,
+            r.getInt(3) != 0 ? new Attributes.Found(r.getLong(4), r.getLong(5)) : null);
       }
     }
     try (Statement st = db.createStatement()) {
@@ -239,24 +264,29 @@ final class SqliteStore implements DigestStore {
   }
 
   /**
-   * An entry from its ends key and SHA-256 stored one after the other from {@code from}, each
-   * there or not: the lengths tell which.
+   * 1 where an entry's attributes are known: both columns integers, the blocks not negative;
+   * else 0 (not read, or not as written).
    */
-  static Digests.Entry entry(byte[] both, int from) {
+  static final String ATTRIBUTES_KNOWN = "(typeof(attrs) = 'integer' AND typeof(blocks) = "
+      + "'integer' AND blocks >= 0)";
+
+  /**
+   * An entry from its ends key and SHA-256 stored one after the other from {@code from}, each
+   * there or not: the lengths tell which; and its attributes, or null.
+   */
+  static Digests.Entry entry(byte[] both, int from, Attributes.Found attributes) {
     int n = both == null ? 0 : both.length - from;
     byte[] ends = n == ENDS_KEY || n == ENDS_KEY + SHA256
         ? Arrays.copyOfRange(both, from, from + ENDS_KEY) : null;
     byte[] sha = n == SHA256 || n == ENDS_KEY + SHA256
         ? Arrays.copyOfRange(both, both.length - SHA256, both.length) : null;
-    return new Digests.Entry(ends, sha);
+    return new Digests.Entry(ends, sha, attributes);
   }
 
   @Override
-  public void put(FileStat st, byte[] endsKey, byte[] sha256, byte[] path) throws SQLException {
-    if (pending > 0 && !pendingPuts) {
-      flush(); // in the order they were made
-    }
-    pendingPuts = true;
+  public void put(FileStat st, byte[] endsKey, byte[] sha256, byte[] path,
+      Attributes.Found found) throws SQLException {
+    batching(upsert);
     upsert.setLong(1, st.dev());
     upsert.setLong(2, st.ino());
     upsert.setLong(3, st.size());
@@ -265,16 +295,20 @@ final class SqliteStore implements DigestStore {
     upsert.setBytes(6, endsKey);
     upsert.setBytes(7, sha256);
     upsert.setBytes(8, path);
+    if (found != null) {
+      upsert.setLong(9, found.fingerprint());
+      upsert.setLong(10, found.allocatedBytes());
+    } else {
+      upsert.setNull(9, java.sql.Types.INTEGER);
+      upsert.setNull(10, java.sql.Types.INTEGER);
+    }
     upsert.addBatch();
     flushSometimes();
   }
 
   @Override
   public void linked(FileStat before, long newCtime) throws SQLException {
-    if (pending > 0 && pendingPuts) {
-      flush();
-    }
-    pendingPuts = false;
+    batching(ctime);
     ctime.setLong(1, newCtime);
     ctime.setLong(2, before.dev());
     ctime.setLong(3, before.ino());
@@ -282,6 +316,28 @@ final class SqliteStore implements DigestStore {
     ctime.setLong(5, before.mtimeNanos());
     ctime.addBatch();
     flushSometimes();
+  }
+
+  @Override
+  public void attributes(FileStat st, Attributes.Found found) throws SQLException {
+    batching(attributes);
+    attributes.setLong(1, found.fingerprint());
+    attributes.setLong(2, found.allocatedBytes());
+    attributes.setLong(3, st.dev());
+    attributes.setLong(4, st.ino());
+    attributes.setLong(5, st.size());
+    attributes.setLong(6, st.mtimeNanos());
+    attributes.setLong(7, st.ctimeNanos());
+    attributes.addBatch();
+    flushSometimes();
+  }
+
+  /** Writes what is batched when it is of another statement: in the order it was made. */
+  private void batching(PreparedStatement kind) throws SQLException {
+    if (pending > 0 && pendingKind != kind) {
+      flush();
+    }
+    pendingKind = kind;
   }
 
   private void flushSometimes() throws SQLException {
@@ -294,11 +350,7 @@ final class SqliteStore implements DigestStore {
     if (pending == 0) {
       return;
     }
-    if (pendingPuts) {
-      upsert.executeBatch();
-    } else {
-      ctime.executeBatch();
-    }
+    pendingKind.executeBatch();
     pending = 0;
   }
 

@@ -24,6 +24,8 @@ public final class Inode implements Attributes.Sink {
   private long allocated = -1;
   /** Its attributes' fingerprint (fs.Attributes), once read. */
   private long attributes;
+  /** Its attributes were read by this run (not given by the cache, and readable). */
+  private boolean attributesRead;
   /** Who can reach it through the folders above its names (fs.FolderAccess), once worked out. */
   private long access;
 
@@ -121,8 +123,23 @@ public final class Inode implements Attributes.Sink {
 
   @Override
   public void attributes(Attributes.Found found) {
+    known(found);
+    attributesRead = true;
+  }
+
+  /** Its attributes as an earlier run read them, when it has not changed since (the cache). */
+  public void attributesKnown(Attributes.Found found) {
+    known(found);
+  }
+
+  private void known(Attributes.Found found) {
     attributes = found.fingerprint();
     allocated = found.allocatedBytes();
+  }
+
+  /** The attributes this run read of it, for the cache to keep; null when none were read. */
+  public Attributes.Found attributesRead() {
+    return attributesRead ? new Attributes.Found(attributes, allocated) : null;
   }
 
   /**

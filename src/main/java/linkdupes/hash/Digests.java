@@ -2,6 +2,7 @@ package linkdupes.hash;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
+import linkdupes.fs.Attributes;
 import linkdupes.group.Inode;
 
 /**
@@ -10,8 +11,16 @@ import linkdupes.group.Inode;
  * read; each reading stage returns what it computed, for the cache to keep.
  */
 public final class Digests {
-  /** What is known of one inode; either part may be null. */
-  public record Entry(byte[] endsKey, byte[] sha256) {}
+  /**
+   * What is known of one inode; any part may be null. Besides its content, the cache keeps what
+   * an earlier run read of its attributes (extended attributes and flags, blocks), which any
+   * change of them makes a miss too: its change time moves.
+   */
+  public record Entry(byte[] endsKey, byte[] sha256, Attributes.Found attributes) {
+    public Entry(byte[] endsKey, byte[] sha256) {
+      this(endsKey, sha256, null);
+    }
+  }
 
   /** Nothing known. */
   public static final Digests NONE = new Digests(Map.of());

@@ -88,6 +88,7 @@ public final class Pipeline {
       same = byMount(same, Mounts.of(realRoots(scan)), realPath, mounts);
       log("mounts", same.size(), "groups");
       Attributed attributed = attributes(same, realPath);
+      cache.attributesRead(attributed.read());
       same = attributed.same();
       log("attributes", same.size(), "groups");
       ToLongFunction<Inode> access = folderAccess(same, realFolders(scan));
@@ -238,8 +239,12 @@ public final class Pipeline {
     long of(Inode inode) throws IOException;
   }
 
-  /** Inodes of each group and the fingerprints of their attributes ({@link Attributes}). */
-  private record Attributed(List<ContentGroup> same, ToLongFunction<Inode> fingerprints) {}
+  /**
+   * Inodes of each group and the fingerprints of their attributes ({@link Attributes}), and
+   * the inodes whose attributes were read here, for the cache.
+   */
+  private record Attributed(List<ContentGroup> same, ToLongFunction<Inode> fingerprints,
+      List<Inode> read) {}
 
   private static final ToLongFunction<Inode> NO_ATTRIBUTES = inode -> Attributes.NONE;
 
@@ -251,8 +256,10 @@ public final class Pipeline {
   private Attributed attributes(List<ContentGroup> same, Function<Name, Path> realPath) {
     boolean compare = !options.policy().ignoreXattrs();
     if (!Attributes.available()) {
-      return new Attributed(same, NO_ATTRIBUTES);
+      return new Attributed(same, NO_ATTRIBUTES, List.of());
     }
+    // without their fingerprint (not compared), not worth keeping: the next run may compare
+    List<Inode> read = new ArrayList<>();
     // kept on the inodes themselves: a map of a million boxed numbers took 60-70 MiB
     List<ContentGroup> kept = new ArrayList<>(same.size());
     long unreadable = Long.MIN_VALUE;
@@ -268,6 +275,9 @@ public final class Pipeline {
           Attributes.Found found = Attributes.read(path, inode.stat(), compare);
           inode.attributes(found);
           unchanged.add(inode);
+          if (compare) {
+            read.add(inode);
+          }
         } catch (ChangedDuringRunException e) {
           run.changed(inode.firstName().path());
         } catch (IOException e) {
@@ -282,7 +292,7 @@ public final class Pipeline {
         kept.add(new ContentGroup(unchanged, g.sha256()));
       }
     }
-    return new Attributed(kept, compare ? Inode::attributes : NO_ATTRIBUTES);
+    return new Attributed(kept, compare ? Inode::attributes : NO_ATTRIBUTES, read);
   }
 
   /**

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import linkdupes.base.Problems;
+import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
 import linkdupes.hash.Digests;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,9 @@ class DigestStoreTest {
       222_000_000_456L, 0100644, 1000, 1000, 1);
   private static final byte[] PARTIAL = {1, 2, 3, 4, 5, 6, 7, 8};
   private static final byte[] SHA = new byte[32];
+  /** An entry written by hand, with the columns of schema 1. */
+  private static final String INSERT = "INSERT INTO files "
+      + "(dev, ino, size, mtime_ns, ctime_ns, partial, sha256, path) VALUES ";
 
   static {
     SHA[0] = 42;
@@ -149,7 +153,7 @@ class DigestStoreTest {
   }
 
   @Test
-  void joinedInOnePassPruningForgetsWhatTheRunDidNotLookUpUnderTheRootsOnly() throws Exception {
+  void joinedInOnePassWritesAreFoundAndPruningForgetsWhatTheRunDidNotLookUp() throws Exception {
     FileStat seen = ST;
     FileStat notLookedUp = stat(7, 2, 10, 1, 1);
     FileStat changed = stat(7, 5, 10, 1, 1);
@@ -170,6 +174,9 @@ class DigestStoreTest {
       Digests.Entry[] got = c.get(List.of(seen, changedSince));
       assertArrayEquals(SHA, got[0].sha256());
       assertNull(got[1], "changed since: a miss");
+      Attributes.Found found = new Attributes.Found(9, 4096);
+      c.attributes(seen, found);
+      assertEquals(found, c.get(List.of(seen))[0].attributes(), "what the run wrote since");
       assertEquals(3, c.prune(roots), "b, gone and usb/gone");
       c.commit();
     }
@@ -216,6 +223,63 @@ class DigestStoreTest {
     assertNull(openStore(dir.resolve("c.db")));
     assertTrue(errBytes.toString().contains("written by another version of linkdupes (schema 99"),
         errBytes.toString());
+  }
+
+  @Test
+  void aCacheOfSchemaOneIsUpgradedInPlaceAndItsEntriesKept() throws Exception {
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("c.db"));
+        Statement st = db.createStatement()) {
+      st.executeUpdate("CREATE TABLE files (dev INTEGER NOT NULL, ino INTEGER NOT NULL, "
+          + "size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, "
+          + "partial BLOB, sha256 BLOB, path BLOB NOT NULL, PRIMARY KEY (dev, ino)) "
+          + "WITHOUT ROWID");
+      st.executeUpdate("CREATE INDEX files_path ON files (path)");
+      st.executeUpdate(INSERT + "(7, 1234, 5000, 111000000123, 222000000456, NULL, x'"
+          + "2a".repeat(32) + "', x'2f61')");
+      st.executeUpdate("PRAGMA user_version = 1");
+    }
+    Attributes.Found found = new Attributes.Found(-5, 8192);
+    for (int way : new int[] {READ_WHOLE, IN_THE_DATABASE}) {
+      preload = way;
+      try (DigestStore c = open()) {
+        Digests.Entry e = c.get(List.of(ST))[0];
+        assertEquals(0x2a, e.sha256()[31], "the entry of schema 1, kept");
+        assertNull(e.attributes(), "not read yet");
+      }
+    }
+    try (DigestStore c = open()) {
+      c.attributes(ST, found);
+      c.commit();
+    }
+    try (DigestStore c = open()) {
+      assertEquals(found, c.get(List.of(ST))[0].attributes());
+    }
+    assertEquals("", errBytes.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
+  void attributesAreKeptWithTheEntryAndOnlyForItsKey(int preload) throws Exception {
+    this.preload = preload;
+    Attributes.Found found = new Attributes.Found(Long.MIN_VALUE + 3, 4096);
+    FileStat other = stat(7, 2, 10, 1, 1);
+    FileStat otherChanged = stat(7, 2, 10, 1, 2);
+    try (DigestStore c = open()) {
+      c.put(ST, PARTIAL, null, path("/a"), found);
+      c.put(other, PARTIAL, null, path("/b"));
+      c.attributes(otherChanged, found); // another ctime: not this entry's
+      c.commit();
+    }
+    try (DigestStore c = open()) {
+      Digests.Entry[] got = c.get(List.of(ST, other));
+      assertEquals(found, got[0].attributes());
+      assertNull(got[1].attributes());
+      c.put(ST, PARTIAL, SHA, path("/a")); // what it knew before is replaced
+      c.commit();
+    }
+    try (DigestStore c = open()) {
+      assertNull(c.get(List.of(ST))[0].attributes());
+    }
   }
 
   @Test
@@ -340,10 +404,10 @@ class DigestStoreTest {
     try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("c.db"));
         Statement st = db.createStatement()) {
       // a partial key of another length, a size that is text: never a hit
-      st.executeUpdate("INSERT INTO files VALUES (7, 2, 10, 1, 1, x'0102', NULL, x'2f62')");
-      st.executeUpdate("INSERT INTO files VALUES (7, 3, '10', 1, 1, NULL, NULL, x'2f63')");
-      st.executeUpdate("INSERT INTO files VALUES (7, 4, 10, 1, 1.5, NULL, NULL, x'2f64')");
-      st.executeUpdate("INSERT INTO files VALUES (7, 5, 10, 1, 1, NULL, NULL, x'2f65')");
+      st.executeUpdate(INSERT + "(7, 2, 10, 1, 1, x'0102', NULL, x'2f62')");
+      st.executeUpdate(INSERT + "(7, 3, '10', 1, 1, NULL, NULL, x'2f63')");
+      st.executeUpdate(INSERT + "(7, 4, 10, 1, 1.5, NULL, NULL, x'2f64')");
+      st.executeUpdate(INSERT + "(7, 5, 10, 1, 1, NULL, NULL, x'2f65')");
     }
     List<FileStat> keys = List.of(ST, stat(7, 2, 10, 1, 1), stat(7, 3, 10, 1, 1),
         stat(7, 4, 10, 1, 1), stat(7, 5, 10, 1, 1));
@@ -363,7 +427,7 @@ class DigestStoreTest {
     }
     try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("c.db"));
         Statement st = db.createStatement()) {
-      st.executeUpdate("INSERT INTO files VALUES ('seven', 6, 10, 1, 1, NULL, NULL, x'2f66')");
+      st.executeUpdate(INSERT + "('seven', 6, 10, 1, 1, NULL, NULL, x'2f66')");
     }
     try (DigestStore c = openStore(dir.resolve("c.db"), READ_WHOLE)) {
       assertEquals(-1, c.preloaded(), "an inode that is not two integers: not read whole");
@@ -450,11 +514,22 @@ class DigestStoreTest {
             byte[] partial = random.nextBoolean() ? digest(random, 8) : null;
             byte[] sha = random.nextBoolean() ? digest(random, 32) : null;
             byte[] p = randomPath(random);
-            a.put(st, partial, sha, p);
-            b.put(st, partial, sha, p);
-            m.put(st, partial, sha, p);
-            h.put(st, partial, sha, p);
-            j.put(st, partial, sha, p);
+            Attributes.Found found = random.nextBoolean() ? null
+                : new Attributes.Found(random.nextLong(), random.nextInt(3) * 4096);
+            a.put(st, partial, sha, p, found);
+            b.put(st, partial, sha, p, found);
+            m.put(st, partial, sha, p, found);
+            h.put(st, partial, sha, p, found);
+            j.put(st, partial, sha, p, found);
+          } else if (kind == 8) {
+            FileStat st = known.isEmpty() ? randomStat(random)
+                : near(known.get(random.nextInt(known.size())), random);
+            Attributes.Found found = new Attributes.Found(random.nextLong(), 4096);
+            a.attributes(st, found);
+            b.attributes(st, found);
+            m.attributes(st, found);
+            h.attributes(st, found);
+            j.attributes(st, found);
           } else {
             FileStat st = known.isEmpty() ? randomStat(random)
                 : near(known.get(random.nextInt(known.size())), random);
@@ -546,6 +621,7 @@ class DigestStoreTest {
       if (a[i] != null) {
         assertArrayEquals(b[i].endsKey(), a[i].endsKey(), what + ", key " + i);
         assertArrayEquals(b[i].sha256(), a[i].sha256(), what + ", key " + i);
+        assertEquals(b[i].attributes(), a[i].attributes(), what + ", key " + i);
       }
     }
   }
@@ -580,11 +656,12 @@ class DigestStoreTest {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement st = c.createStatement();
         ResultSet r = st.executeQuery("SELECT dev, ino, size, mtime_ns, ctime_ns, "
-            + "hex(partial), hex(sha256), hex(path) FROM files ORDER BY dev, ino")) {
+            + "hex(partial), hex(sha256), hex(path), attrs, blocks FROM files "
+            + "ORDER BY dev, ino")) {
       List<String> out = new ArrayList<>();
       while (r.next()) {
         StringBuilder row = new StringBuilder();
-        for (int i = 1; i <= 8; i++) {
+        for (int i = 1; i <= 10; i++) {
           row.append(r.getString(i)).append(' ');
         }
         out.add(row.toString());
