@@ -11,9 +11,10 @@ import linkdupes.hash.Digests;
 
 /**
  * The digests of files read by earlier runs, in an SQLite database, so a nightly run over a
- * tree that barely changed reads only what changed. Two implementations: {@link MemoryStore}
- * answers from the entries of a small cache read whole when opened, {@link SqliteStore} asks
- * the database for every look-up.
+ * tree that barely changed reads only what changed. Three implementations: {@link MemoryStore}
+ * answers from the entries of a small cache read whole when opened, {@link JoinedStore} from
+ * those of a large one read in one pass for the files the run will look up, and
+ * {@link SqliteStore} asks the database for every look-up.
  *
  * <p>An entry is keyed by what tells that a file's content is unchanged: device, inode, size,
  * modification time and status-change time (in nanoseconds). Any difference is a miss, and the
@@ -48,8 +49,9 @@ import linkdupes.hash.Digests;
  */
 public interface DigestStore extends AutoCloseable {
   /**
-   * The most entries read whole when the cache is opened: about 100 bytes each in memory,
-   * 50 MiB at most.
+   * The most entries read whole when the cache is opened: about 120 bytes each in memory,
+   * 60 MiB at most. A larger cache is joined with the run's files in one pass ({@link
+   * JoinedStore}), or looked up a batch at a time.
    */
   int PRELOAD_AT_MOST = 1 << 19;
 
