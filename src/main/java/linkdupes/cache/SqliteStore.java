@@ -11,7 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import linkdupes.base.Problems;
@@ -24,13 +26,22 @@ import org.sqlite.SQLiteConfig;
  * The digest store in its SQLite database, every look-up a query: for a cache too large to
  * read into memory, and behind {@link MemoryStore} for what it did not read. The inodes this
  * run looked up are noted in a temporary table, so that pruning keeps their entries. Writes
- * are batched, in the order they were made, and all of a run's changes are one transaction.
+ * are batched, and all of a run's changes are one transaction.
+ *
+ * <p>A batch of writes is made in the order of the entries' inodes, the table's own order: a
+ * run records files in the order it read them, by size, which scatters them over the whole
+ * table, and each write then loads and dirties a page of its own. Sorted, consecutive writes
+ * share pages. 551,959 entries put 4,096 at a time as they came took 7.3 s (SQLite alone,
+ * outside the tool), sorted 4,096 at a time 5.6 s, {@value #WRITE_BATCH} at a time 3.9 s, all
+ * at once 3.1 s; a batch of that size holds a few MiB.
  */
 final class SqliteStore implements DigestStore {
   static final int SCHEMA = 2;
   static final int ENDS_KEY = 8;
   static final int SHA256 = 32;
   private static final int BATCH = 4096;
+  /** The most writes held before they are made, sorted. */
+  static final int WRITE_BATCH = 1 << 15;
 
   private final Path file;
   private final Connection db;
@@ -41,10 +52,10 @@ final class SqliteStore implements DigestStore {
   private final PreparedStatement ctime;
   private final PreparedStatement attributes;
   /**
-   * Records batched and not yet written, all of one statement (entries put, ctimes or
-   * attributes updated): written in the order they were made.
+   * Writes not yet made, all of one statement (entries put, ctimes or attributes updated):
+   * made in the order of their inodes, those of one inode in the order they came.
    */
-  private int pending;
+  private final List<Write> pending = new ArrayList<>();
   private PreparedStatement pendingKind;
   private final LookUps lookUps = new LookUps();
   private long entries = -1;
@@ -286,72 +297,95 @@ final class SqliteStore implements DigestStore {
   @Override
   public void put(FileStat st, byte[] endsKey, byte[] sha256, byte[] path,
       Attributes.Found found) throws SQLException {
-    batching(upsert);
-    upsert.setLong(1, st.dev());
-    upsert.setLong(2, st.ino());
-    upsert.setLong(3, st.size());
-    upsert.setLong(4, st.mtimeNanos());
-    upsert.setLong(5, st.ctimeNanos());
-    upsert.setBytes(6, endsKey);
-    upsert.setBytes(7, sha256);
-    upsert.setBytes(8, path);
-    if (found != null) {
-      upsert.setLong(9, found.fingerprint());
-      upsert.setLong(10, found.allocatedBytes());
-    } else {
-      upsert.setNull(9, java.sql.Types.INTEGER);
-      upsert.setNull(10, java.sql.Types.INTEGER);
-    }
-    upsert.addBatch();
-    flushSometimes();
+    write(upsert, st.dev(), st.ino(), s -> {
+      s.setLong(1, st.dev());
+      s.setLong(2, st.ino());
+      s.setLong(3, st.size());
+      s.setLong(4, st.mtimeNanos());
+      s.setLong(5, st.ctimeNanos());
+      s.setBytes(6, endsKey);
+      s.setBytes(7, sha256);
+      s.setBytes(8, path);
+      if (found != null) {
+        s.setLong(9, found.fingerprint());
+        s.setLong(10, found.allocatedBytes());
+      } else {
+        s.setNull(9, java.sql.Types.INTEGER);
+        s.setNull(10, java.sql.Types.INTEGER);
+      }
+    });
   }
 
   @Override
   public void linked(FileStat before, long newCtime) throws SQLException {
-    batching(ctime);
-    ctime.setLong(1, newCtime);
-    ctime.setLong(2, before.dev());
-    ctime.setLong(3, before.ino());
-    ctime.setLong(4, before.size());
-    ctime.setLong(5, before.mtimeNanos());
-    ctime.addBatch();
-    flushSometimes();
+    write(ctime, before.dev(), before.ino(), s -> {
+      s.setLong(1, newCtime);
+      s.setLong(2, before.dev());
+      s.setLong(3, before.ino());
+      s.setLong(4, before.size());
+      s.setLong(5, before.mtimeNanos());
+    });
   }
 
   @Override
   public void attributes(FileStat st, Attributes.Found found) throws SQLException {
-    batching(attributes);
-    attributes.setLong(1, found.fingerprint());
-    attributes.setLong(2, found.allocatedBytes());
-    attributes.setLong(3, st.dev());
-    attributes.setLong(4, st.ino());
-    attributes.setLong(5, st.size());
-    attributes.setLong(6, st.mtimeNanos());
-    attributes.setLong(7, st.ctimeNanos());
-    attributes.addBatch();
-    flushSometimes();
+    write(attributes, st.dev(), st.ino(), s -> {
+      s.setLong(1, found.fingerprint());
+      s.setLong(2, found.allocatedBytes());
+      s.setLong(3, st.dev());
+      s.setLong(4, st.ino());
+      s.setLong(5, st.size());
+      s.setLong(6, st.mtimeNanos());
+      s.setLong(7, st.ctimeNanos());
+    });
   }
 
-  /** Writes what is batched when it is of another statement: in the order it was made. */
-  private void batching(PreparedStatement kind) throws SQLException {
-    if (pending > 0 && pendingKind != kind) {
+  /** Sets the parameters of one write. */
+  @FunctionalInterface
+  private interface Binding {
+    void bind(PreparedStatement s) throws SQLException;
+  }
+
+  /** A write not yet made: the inode it is keyed by, and its parameters. */
+  private record Write(long dev, long ino, Binding binding) {}
+
+  /** SQLite's order of integer keys, which is Java's of longs. */
+  private static final Comparator<Write> BY_INODE = (a, b) -> a.dev() != b.dev()
+      ? Long.compare(a.dev(), b.dev()) : Long.compare(a.ino(), b.ino());
+
+  /**
+   * Holds a write of {@code kind}; those held of another kind are made first, so that writes
+   * of one inode are made in the order they came.
+   */
+  private void write(PreparedStatement kind, long dev, long ino, Binding binding)
+      throws SQLException {
+    if (!pending.isEmpty() && pendingKind != kind) {
       flush();
     }
     pendingKind = kind;
-  }
-
-  private void flushSometimes() throws SQLException {
-    if (++pending >= BATCH) {
+    pending.add(new Write(dev, ino, binding));
+    if (pending.size() >= WRITE_BATCH) {
       flush();
     }
   }
 
+  /** Makes the writes held, in the order of their inodes (a stable sort: then as they came). */
   private void flush() throws SQLException {
-    if (pending == 0) {
+    if (pending.isEmpty()) {
       return;
     }
+    pending.sort(BY_INODE);
+    int batched = 0;
+    for (Write w : pending) {
+      w.binding().bind(pendingKind);
+      pendingKind.addBatch();
+      if (++batched == BATCH) {
+        pendingKind.executeBatch();
+        batched = 0;
+      }
+    }
     pendingKind.executeBatch();
-    pending = 0;
+    pending.clear();
   }
 
   /** Notes inodes as seen by this run, so that pruning keeps them: dev and ino, in pairs. */

@@ -282,6 +282,47 @@ class DigestStoreTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
+  void writesHeldAndMadeInTheOrderOfInodesKeepTheLastWriteOfEachInode(int preload)
+      throws Exception {
+    this.preload = preload;
+    // more than one batch of writes held, in no order, and a second write of every third
+    // inode, some of them held in the same batch as the first
+    int n = SqliteStore.WRITE_BATCH + 5000;
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      order.add(i);
+    }
+    java.util.Collections.shuffle(order, new Random(15));
+    byte[] first = new byte[32];
+    byte[] last = new byte[32];
+    first[0] = 1;
+    last[0] = 2;
+    try (DigestStore c = open()) {
+      for (int i : order) {
+        c.put(stat(7, i + 1, 10, 1, 1), null, first, path("/" + i));
+      }
+      for (int i : order) {
+        if (i % 3 == 0) {
+          c.put(stat(7, i + 1, 10, 1, 1), null, last, path("/" + i));
+        }
+      }
+      c.commit();
+    }
+    List<FileStat> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      all.add(stat(7, i + 1, 10, 1, 1));
+    }
+    try (DigestStore c = open()) {
+      Digests.Entry[] got = c.get(all);
+      for (int i = 0; i < n; i++) {
+        assertNotNull(got[i], "inode " + (i + 1));
+        assertEquals(i % 3 == 0 ? 2 : 1, got[i].sha256()[0], "inode " + (i + 1));
+      }
+    }
+  }
+
   @Test
   void aSystemPropertySetsTheLimit() throws Exception {
     try (DigestStore c = openStore(dir.resolve("c.db"))) {
