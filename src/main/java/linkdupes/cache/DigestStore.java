@@ -98,7 +98,8 @@ public interface DigestStore extends AutoCloseable {
   /**
    * What the store knows of each file, as it is now: an array parallel to {@code files}, with
    * null where it has no entry or the file changed since. Also notes every file as seen by this
-   * run, so that its entry is not pruned.
+   * run, so that its entry is not pruned. A run looks a file up before it writes what it read of
+   * it: a store opened on a cache that held nothing may answer every look-up with a miss.
    */
   Digests.Entry[] get(List<FileStat> files) throws SQLException;
 
@@ -130,7 +131,8 @@ public interface DigestStore extends AutoCloseable {
   /**
    * Removes the entries under {@code roots} (real paths, as bytes) that this run did not see:
    * files deleted, changed to another inode, or no longer sharing a size with another file.
-   * Entries under other roots stay. Returns the number removed.
+   * Entries under other roots stay; so do those of a cache that held nothing when opened, which
+   * are all this run's own. Returns the number removed.
    */
   long prune(List<byte[]> roots) throws SQLException;
 

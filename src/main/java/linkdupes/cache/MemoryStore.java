@@ -69,6 +69,11 @@ final class MemoryStore implements DigestStore {
   private int seen;
   /** All entries were read; else those up to the inode of the last one read. */
   private boolean complete;
+  /**
+   * The cache held no entry when read (a new one): every entry in it now is this run's own, so
+   * there is nothing to look up, nothing to note as seen and nothing to prune.
+   */
+  private boolean heldNothing;
   /** size, mtime and ctime of each entry read. */
   private long[] stamps;
   /** The fingerprint and blocks of each entry read that has them (fs.Attributes.Found). */
@@ -130,6 +135,7 @@ final class MemoryStore implements DigestStore {
         }
       }
       t.preloaded = t.loaded;
+      t.heldNothing = t.complete && t.loaded == 0;
       return t;
     }
   }
@@ -223,6 +229,10 @@ final class MemoryStore implements DigestStore {
   @Override
   public Digests.Entry[] get(List<FileStat> files) throws SQLException {
     Digests.Entry[] out = new Digests.Entry[files.size()];
+    if (heldNothing) {
+      // all misses: an inode is looked up before this run writes its entry
+      return lookUps.counted(out);
+    }
     List<FileStat> asked = null;
     int[] at = null;
     for (int i = 0; i < out.length; i++) {
@@ -303,7 +313,7 @@ final class MemoryStore implements DigestStore {
 
   /** The database answers for the inode from now on, if the table had answered for it. */
   private void changed(FileStat st) {
-    if (covers(st.dev(), st.ino())) {
+    if (!heldNothing && covers(st.dev(), st.ino())) {
       int e = add(st.dev(), st.ino()); // which may grow the flags: not in one expression
       flags[e] |= CHANGED;
     }

@@ -389,6 +389,37 @@ class DigestStoreTest {
     assertEquals("", errBytes.toString());
   }
 
+  @Test
+  void aNewCacheMissesEveryLookUpAndKeepsAllTheRunWrotePastTheLimitOfOneReadWhole()
+      throws Exception {
+    List<String> written = new ArrayList<>();
+    try (DigestStore c = openStore(dir.resolve("c.db"), 2)) {
+      assertEquals(0, c.preloaded());
+      for (int ino = 1; ino <= 5; ino++) { // as a run goes: looked up, read, then written
+        FileStat st = stat(7, ino, 10, 1, 1);
+        assertNull(c.get(List.of(st))[0]);
+        c.put(st, PARTIAL, SHA, path("/r/" + ino));
+        written.add("/r/" + ino);
+      }
+      assertEquals(0, c.hits());
+      assertEquals(5, c.misses());
+      assertEquals(0, c.prune(List.of(path("/r"))), "all were this run's: none pruned");
+      c.commit();
+    }
+    assertEquals(written, paths());
+    try (DigestStore c = openStore(dir.resolve("c.db"), 2)) {
+      List<FileStat> all = new ArrayList<>();
+      for (int ino = 1; ino <= 5; ino++) {
+        all.add(stat(7, ino, 10, 1, 1));
+      }
+      for (Digests.Entry e : c.get(all)) {
+        assertArrayEquals(SHA, e.sha256());
+      }
+      assertEquals(5, c.hits());
+    }
+    assertEquals("", errBytes.toString());
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {READ_WHOLE, IN_THE_DATABASE})
   void whatTheRunRecordedIsWhatALaterLookUpFinds(int preload) throws Exception {
