@@ -23,8 +23,9 @@ import linkdupes.hash.Digests;
  * are read, reading stops there: the inodes up to the last one read are known, and the others
  * are looked up in the database. The table also notes which inodes the run saw (those it read
  * and any other it looked up or recorded), for pruning. When it comes to hold more inodes than
- * an entry read whole may (a first run over a large tree), it hands the inodes seen to the
+ * an entry read whole may (a small cache, a large tree), it hands the inodes seen to the
  * database and forgets the rest: from then on it knows no inode, and the database answers.
+ * A new cache (one that held nothing) is never asked: every look-up in it is a miss.
  *
  * <p>Per entry read: the key in 40 bytes, both digests in 40, the attributes in 16, one byte of
  * flags and 24-32
