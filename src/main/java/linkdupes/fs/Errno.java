@@ -9,6 +9,10 @@ public final class Errno {
   public static final int EPERM = 1;
   public static final int ENOENT = 2;
   public static final int EACCES = 13;
+  /** Text file busy: a swap file, or one being executed, that the kernel will not share. */
+  public static final int ETXTBSY = 26;
+  /** Invalid argument: of a clone, a range or a file the file system does not take. */
+  public static final int EINVAL = 22;
   public static final int EEXIST = 17;
   public static final int EXDEV = 18;
   public static final int ENOTDIR = 20;
@@ -20,6 +24,8 @@ public final class Errno {
   public static final int EMLINK = 31;
   public static final int ELOOP = 40;
   public static final int EOPNOTSUPP = 95;
+  /** What ioctl(2) answers for a request the file system does not know. */
+  public static final int ENOTTY = 25;
 
   private Errno() {}
 }

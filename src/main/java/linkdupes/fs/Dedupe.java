@@ -1,0 +1,285 @@
+package linkdupes.fs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Sharing the blocks of two files with equal bytes, each file keeping its own inode: the
+ * kernel's {@code FIDEDUPERANGE}, which compares the two ranges itself with both files locked
+ * and shares them only where they are equal, so a file that changed since it was read is never
+ * given other bytes; and {@code FS_IOC_FIEMAP}, which tells where a file's blocks lie and which
+ * of them are shared already, so that what is shared is neither counted as freed nor shared
+ * again.
+ *
+ * <p>Both files are opened read-only without following a symlink, and each descriptor must be
+ * the inode the walk saw, with the walk's size and times, before anything is asked of it: a name
+ * swapped for another file gives "changed during the run". The kernel lets a read-only
+ * descriptor be the destination for root, the file's owner, and whoever may write it.
+ */
+public final class Dedupe {
+  private Dedupe() {}
+
+  /** {@code _IOWR(0x94, 54, struct file_dedupe_range)}, a header of 24 bytes. */
+  private static final long FIDEDUPERANGE = 0xC0189436L;
+  /** {@code _IOWR('f', 11, struct fiemap)}, a header of 32 bytes. */
+  private static final long FS_IOC_FIEMAP = 0xC020660BL;
+  private static final int FILE_DEDUPE_RANGE_DIFFERS = 1;
+  private static final int FIEMAP_FLAG_SYNC = 1;
+  private static final int FIEMAP_HEADER = 32;
+  private static final int FIEMAP_EXTENT = 56;
+  /** Extents asked for per call; a file with more is asked again from where the last ended. */
+  private static final int EXTENTS_PER_CALL = 128;
+  /**
+   * The most bytes one call compares and shares: both files stay locked while it runs, and
+   * btrfs takes at most 16 MiB a call anyway (the kernel may do less than asked).
+   */
+  static final long BYTES_PER_CALL = 16L << 20;
+
+  static final int FIEMAP_EXTENT_LAST = 0x1;
+  static final int FIEMAP_EXTENT_UNKNOWN = 0x2;
+  static final int FIEMAP_EXTENT_DELALLOC = 0x4;
+  static final int FIEMAP_EXTENT_DATA_INLINE = 0x200;
+  static final int FIEMAP_EXTENT_SHARED = 0x2000;
+
+  /** True when the calls can be made here; else {@link #whyNot()} says why. */
+  public static boolean available() {
+    return VerifiedFile.verified();
+  }
+
+  public static String whyNot() {
+    return VerifiedFile.whyNotVerified();
+  }
+
+  /**
+   * One extent of a file, as {@code FIEMAP} gives it: {@code length} bytes from
+   * {@code logical} in the file at {@code physical} on the device.
+   */
+  public record Extent(long logical, long physical, long length, int flags) {
+    /** Data kept in the file system's own records (btrfs inline), not in blocks of its own. */
+    public boolean inline() {
+      return (flags & FIEMAP_EXTENT_DATA_INLINE) != 0;
+    }
+
+    /** Blocks that some other file (or snapshot) references too. */
+    public boolean shared() {
+      return (flags & FIEMAP_EXTENT_SHARED) != 0;
+    }
+
+    /** Where it lies is not known (not yet written, or encoded): no place to compare. */
+    public boolean placeUnknown() {
+      return (flags & (FIEMAP_EXTENT_UNKNOWN | FIEMAP_EXTENT_DELALLOC)) != 0;
+    }
+  }
+
+  /**
+   * True when every block of {@code duplicate} already is the block of {@code kept} at the same
+   * offset: sharing them again frees nothing. Extents that continue one another on the device
+   * are taken as one, since file systems split them differently.
+   */
+  public static boolean sharesAll(List<Extent> duplicate, List<Extent> kept) {
+    List<List<Long>> runs = runs(duplicate);
+    return runs != null && !runs.isEmpty() && runs.equals(runs(kept));
+  }
+
+  /**
+   * The space on the device that sharing {@code duplicate}'s blocks with another file's gives
+   * back: its extents that no other file references and that have blocks of their own. Shared
+   * extents count as nothing, since another file (a snapshot, a copy outside the roots) may
+   * keep them; inline data lives in the file system's records and frees no block.
+   */
+  public static long bytesFreed(List<Extent> duplicate) {
+    long bytes = 0;
+    for (Extent e : duplicate) {
+      if (!e.shared() && !e.inline() && !e.placeUnknown()) {
+        bytes += e.length();
+      }
+    }
+    return bytes;
+  }
+
+  /**
+   * The extents with every run that continues the one before on the device merged into it;
+   * null when one has no place of its own to compare (not yet written, or inline).
+   */
+  private static List<List<Long>> runs(List<Extent> extents) {
+    List<List<Long>> runs = new ArrayList<>();
+    long logical = -1;
+    long physical = -1;
+    long length = 0;
+    for (Extent e : extents) {
+      if (e.placeUnknown() || e.inline()) {
+        return null;
+      }
+      if (length > 0 && e.logical() == logical + length && e.physical() == physical + length) {
+        length += e.length();
+        continue;
+      }
+      if (length > 0) {
+        runs.add(List.of(logical, physical, length));
+      }
+      logical = e.logical();
+      physical = e.physical();
+      length = e.length();
+    }
+    if (length > 0) {
+      runs.add(List.of(logical, physical, length));
+    }
+    return runs;
+  }
+
+  /**
+   * The extents of the file at {@code path}, which must be {@code expected}'s inode with its
+   * size and times; its dirty pages are written first, so that every extent has its place.
+   * Holes have no extent.
+   */
+  public static List<Extent> extents(Path path, FileStat expected) throws IOException {
+    try (Descriptor d = Descriptor.open(path, expected)) {
+      return d.extents();
+    }
+  }
+
+  /** What sharing the blocks of a duplicate with its kept file came to. */
+  public enum Outcome {
+    /** Every byte of the duplicate now lies in the kept file's blocks. */
+    SHARED,
+    /**
+     * The kernel found bytes that differ: one of the files changed since it was read. What
+     * was equal before that range may be shared; nothing else is.
+     */
+    DIFFERS
+  }
+
+  /**
+   * Shares the blocks of {@code kept} with {@code duplicate}, range by range from the start:
+   * the kernel compares each range and shares it only if it is equal in both. Both must be the
+   * walk's inodes, of equal size, unchanged since the walk.
+   *
+   * @throws ChangedDuringRunException when either file is not the walk's or changed
+   * @throws ErrnoException when the kernel refuses (EOPNOTSUPP, EXDEV, EPERM, EINVAL, ...)
+   */
+  public static Outcome share(Path kept, FileStat keptStat, Path duplicate, FileStat dupStat)
+      throws IOException {
+    if (keptStat.size() != dupStat.size()) {
+      throw new IllegalArgumentException("files of different sizes");
+    }
+    try (Descriptor src = Descriptor.open(kept, keptStat);
+        Descriptor dst = Descriptor.open(duplicate, dupStat)) {
+      byte[] arg = new byte[24 + 32];
+      ByteBuffer b = ByteBuffer.wrap(arg).order(ByteOrder.nativeOrder());
+      long size = dupStat.size();
+      long offset = 0;
+      while (offset < size) {
+        long length = Math.min(BYTES_PER_CALL, size - offset);
+        Arrays.fill(arg, (byte) 0);
+        b.putLong(0, offset).putLong(8, length).putShort(16, (short) 1);
+        b.putLong(24, dst.fd).putLong(32, offset);
+        if (Libc.ioctl(src.fd, FIDEDUPERANGE, arg) != 0) {
+          throw src.failure(Libc.errno());
+        }
+        int status = b.getInt(48);
+        long done = b.getLong(40);
+        if (status == FILE_DEDUPE_RANGE_DIFFERS) {
+          return Outcome.DIFFERS;
+        }
+        if (status < 0) {
+          throw dst.failure(-status);
+        }
+        if (done <= 0) { // the kernel said "same" and did nothing: never loop on it
+          throw new ErrnoException(Errno.EINVAL, duplicate.toString(), null,
+              "the kernel shared nothing of a range it found equal");
+        }
+        offset += done;
+      }
+      // the kernel does not set the times of a file whose blocks it shares: a check that
+      // nothing else did meanwhile either
+      dst.checkUnchanged("while its blocks were shared");
+      return Outcome.SHARED;
+    }
+  }
+
+  /** A file opened read-only, checked to be the walk's inode before it is used. */
+  private static final class Descriptor implements AutoCloseable {
+    final Path path;
+    final FileStat expected;
+    final int fd;
+    private final byte[] statx = new byte[Libc.STATX_SIZE];
+
+    private Descriptor(Path path, FileStat expected, int fd) {
+      this.path = path;
+      this.expected = expected;
+      this.fd = fd;
+    }
+
+    static Descriptor open(Path path, FileStat expected) throws IOException {
+      if (!available()) {
+        throw new IOException("sharing blocks needs the C library's calls: " + whyNot());
+      }
+      byte[] bytes = PathBytes.bytes(path.toAbsolutePath());
+      int fd = Libc.open(Arrays.copyOf(bytes, bytes.length + 1), Libc.O_RDONLY
+          | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC);
+      if (fd < 0) {
+        throw VerifiedFile.failure(Libc.errno(), path);
+      }
+      Descriptor d = new Descriptor(path, expected, fd);
+      try {
+        d.checkUnchanged("when opened");
+        return d;
+      } catch (IOException | RuntimeException e) {
+        d.close();
+        throw e;
+      }
+    }
+
+    void checkUnchanged(String when) throws IOException {
+      try {
+        VerifiedFile.check(Libc.fstat(fd, statx), expected, when);
+      } catch (ErrnoException e) {
+        throw failure(e.errno());
+      }
+    }
+
+    List<Extent> extents() throws IOException {
+      List<Extent> all = new ArrayList<>();
+      byte[] arg = new byte[FIEMAP_HEADER + EXTENTS_PER_CALL * FIEMAP_EXTENT];
+      ByteBuffer b = ByteBuffer.wrap(arg).order(ByteOrder.nativeOrder());
+      long start = 0;
+      while (true) {
+        Arrays.fill(arg, (byte) 0);
+        b.putLong(0, start).putLong(8, -1L).putInt(16, FIEMAP_FLAG_SYNC)
+            .putInt(24, EXTENTS_PER_CALL);
+        if (Libc.ioctl(fd, FS_IOC_FIEMAP, arg) != 0) {
+          throw failure(Libc.errno());
+        }
+        int mapped = b.getInt(20);
+        if (mapped == 0) {
+          return all; // past the last extent, or a file of holes only
+        }
+        for (int i = 0; i < mapped; i++) {
+          int at = FIEMAP_HEADER + i * FIEMAP_EXTENT;
+          Extent e = new Extent(b.getLong(at), b.getLong(at + 8), b.getLong(at + 16),
+              b.getInt(at + 40));
+          all.add(e);
+          if ((e.flags() & FIEMAP_EXTENT_LAST) != 0) {
+            return all;
+          }
+        }
+        Extent last = all.get(all.size() - 1);
+        start = last.logical() + last.length();
+      }
+    }
+
+    IOException failure(int errno) {
+      return VerifiedFile.failure(errno, path);
+    }
+
+    @Override
+    public void close() {
+      Libc.close(fd); // a descriptor only read from: closing it cannot lose data
+    }
+  }
+}
