@@ -19,6 +19,10 @@ record CommandRun(int exitCode, String out, String err) {
       Pattern.compile("^(?:Freed|Would free):\\s+\\S+ \\S+ \\((\\d+) bytes\\)$", Pattern.MULTILINE);
   private static final Pattern READ =
       Pattern.compile("^Read:\\s+\\S+ \\S+ \\((\\d+) bytes\\)$", Pattern.MULTILINE);
+  private static final Pattern DISK =
+      Pattern.compile("^On disk:\\s+\\S+ \\S+ \\((\\d+) bytes\\)", Pattern.MULTILINE);
+  private static final Pattern CLONED =
+      Pattern.compile("^(?:Cloned|Would clone):\\s+(\\d+) files?$", Pattern.MULTILINE);
   private static final Pattern NAMES =
       Pattern.compile("^(?:Linked|Would link):\\s+(\\d+) names?$", Pattern.MULTILINE);
 
@@ -59,6 +63,16 @@ record CommandRun(int exitCode, String out, String err) {
   /** The number in "(N bytes)" on the "Freed:" or "Would free:" line; exactly one such line. */
   long freedBytes() {
     return single(BYTES, "Freed/Would free");
+  }
+
+  /** The number in "(N bytes)" on the "On disk:" line: the space given back (or to be). */
+  long diskFreedBytes() {
+    return single(DISK, "On disk");
+  }
+
+  /** The number on the "Cloned:" or "Would clone:" line; exactly one such line. */
+  long clonedFiles() {
+    return single(CLONED, "Cloned/Would clone");
   }
 
   /** The number in "(N bytes)" on the "Read:" line (printed with -v). */

@@ -49,6 +49,7 @@ class DedupeCallsTest {
       Path dup = LoopFileSystem.copyUnshared(kept, fs.root().resolve("dup"));
       FileStat keptStat = FileStat.of(kept);
       FileStat dupStat = FileStat.of(dup);
+      Dedupe.probe(kept, keptStat, dup, dupStat); // says it can, and shares nothing
       List<Dedupe.Extent> before = Dedupe.extents(dup, dupStat);
       assertFalse(Dedupe.sharesAll(before, Dedupe.extents(kept, keptStat)), before::toString);
       long toFree = Dedupe.bytesFreed(before);
@@ -165,6 +166,9 @@ class DedupeCallsTest {
           () -> Dedupe.share(kept, FileStat.of(kept), dup, dupStat));
 
       assertEquals(Errno.EOPNOTSUPP, e.errno(), e::toString);
+      ErrnoException probed = assertThrows(ErrnoException.class,
+          () -> Dedupe.probe(kept, FileStat.of(kept), dup, dupStat));
+      assertTrue(Dedupe.refusedByFileSystem(probed.errno()), probed::toString);
       assertEquals(dupStat, FileStat.of(dup));
       assertArrayEquals(bytes, Files.readAllBytes(dup));
     }

@@ -48,14 +48,14 @@ class MachineReportsTest {
   private static final byte[] UNIQUE = random(70_003, 1000);
   private static final List<String> TOP_FIELDS = List.of("version", "dryRun", "groups", "summary");
   private static final List<String> GROUP_FIELDS =
-      List.of("size", "sha256", "kept", "linked", "bytesFreed", "diskBytesFreed");
+      List.of("size", "sha256", "kept", "linked", "bytesFreed", "diskBytesFreed", "method");
   private static final List<String> SUMMARY_FIELDS = List.of("filesScanned", "bytesScanned",
-      "groups", "namesLinked", "bytesFreed", "diskBytesFreed", "linkedWithOutsideNames",
-      "leftOtherMetadata", "leftOtherDevice", "leftoversRemoved", "changed", "unreadable",
+      "groups", "namesLinked", "filesCloned", "bytesFreed", "diskBytesFreed",
+      "linkedWithOutsideNames", "leftOtherMetadata", "leftOtherDevice", "leftoversRemoved", "changed", "unreadable",
       "tooRecent", "bytesRead", "errors", "seconds");
   private static final List<String> CSV_COLUMNS =
       List.of("group", "size", "sha256", "kept", "path", "bytes_freed",
-          "disk_bytes_freed");
+          "disk_bytes_freed", "method");
 
   @TempDir Path tmp;
   TestTree tree;
@@ -438,7 +438,8 @@ class MachineReportsTest {
     CommandRun run = CommandRun.main("--format", "csv", empty);
 
     run.assertCleanSuccess();
-    assertEquals("group,size,sha256,kept,path,bytes_freed,disk_bytes_freed\n", run.out());
+    assertEquals("group,size,sha256,kept,path,bytes_freed,disk_bytes_freed,method\n",
+        run.out());
     assertEquals(List.of(), csv(run, header -> assertEquals(CSV_COLUMNS, header)));
   }
 }

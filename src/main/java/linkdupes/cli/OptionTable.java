@@ -9,6 +9,7 @@ import java.util.Map;
 import linkdupes.base.Sizes;
 import linkdupes.pipeline.Format;
 import linkdupes.pipeline.Options;
+import linkdupes.plan.Method;
 import linkdupes.plan.Policy;
 import linkdupes.scan.PathFilter;
 import linkdupes.scan.WalkSettings;
@@ -88,6 +89,14 @@ final class OptionTable {
       .initialValue(new ArrayList<String>())
       .description("Skip files and directories matching GLOB (repeatable); an excluded "
           + "directory is not entered."));
+  final Option<Method> method = add(OptionSpec.builder("--method").paramLabel("METHOD")
+      .type(Method.class).converters(new MethodConverter()).defaultValue("hardlink")
+      .description("hardlink (default): make duplicates hard links to one kept copy. clone: "
+          + "keep every file its own (names, permissions, owner, times) and let duplicates "
+          + "share the kept copy's blocks, on file systems with copy-on-write extents (btrfs, "
+          + "XFS with reflinks); the kernel compares the bytes itself. With clone, the options "
+          + "on metadata below do not apply. auto: clone where the file system can, hard-link "
+          + "elsewhere."));
   final Option<Boolean> ignoreMode = flag("Link files even if their permission bits differ.",
       "-p", "--ignore-mode");
   final Option<Boolean> ignoreOwner = flag("Link files even if their owner or group differ.",
@@ -207,6 +216,18 @@ final class OptionTable {
     }
   }
 
+  /** Converts {@code hardlink}, {@code clone}, {@code auto}. */
+  static final class MethodConverter implements ITypeConverter<Method> {
+    @Override
+    public Method convert(String value) {
+      try {
+        return Method.of(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   /** The cache's default file: under $XDG_CACHE_HOME when it is set, else ~/.cache. */
   static Path defaultCache(Map<String, String> env) {
     String xdg = env.get("XDG_CACHE_HOME");
@@ -253,6 +274,7 @@ final class OptionTable {
         : cache.value() != null ? cache.value() : defaultCache(System.getenv());
     return new Options(roots, dryRun.value(),
         threads.value() == 0 ? Options.defaultThreads() : threads.value(), walk, policy,
+        method.value(),
         new Options.Cache(cacheFile, waitForLock.value()), report());
   }
 

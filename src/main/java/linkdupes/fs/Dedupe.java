@@ -202,6 +202,36 @@ public final class Dedupe {
     }
   }
 
+  /**
+   * Asks the kernel to share no bytes of {@code kept} with {@code other}: it answers as it
+   * would for a real range on whether their file system shares blocks at all, and changes
+   * nothing. Returns normally where it does.
+   *
+   * @throws ErrnoException with EOPNOTSUPP, EINVAL or ENOTTY where the file system cannot
+   *     ({@link #refusedByFileSystem}), or another error of these two files (EPERM, EXDEV...)
+   */
+  public static void probe(Path kept, FileStat keptStat, Path other, FileStat otherStat)
+      throws IOException {
+    try (Descriptor src = Descriptor.open(kept, keptStat);
+        Descriptor dst = Descriptor.open(other, otherStat)) {
+      byte[] arg = new byte[24 + 32];
+      ByteBuffer b = ByteBuffer.wrap(arg).order(ByteOrder.nativeOrder());
+      b.putShort(16, (short) 1).putLong(24, dst.fd);
+      if (Libc.ioctl(src.fd, FIDEDUPERANGE, arg) != 0) {
+        throw src.failure(Libc.errno());
+      }
+      int status = b.getInt(48);
+      if (status < 0) {
+        throw dst.failure(-status);
+      }
+    }
+  }
+
+  /** True when an error of {@link #probe} or {@link #share} says the file system cannot. */
+  public static boolean refusedByFileSystem(int errno) {
+    return errno == Errno.EOPNOTSUPP || errno == Errno.EINVAL || errno == Errno.ENOTTY;
+  }
+
   /** A file opened read-only, checked to be the walk's inode before it is used. */
   private static final class Descriptor implements AutoCloseable {
     final Path path;

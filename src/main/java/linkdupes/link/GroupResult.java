@@ -10,7 +10,10 @@ import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
 
-/** What became of one group: each name now linked and to which kept name, and the bytes freed. */
+/**
+ * What became of one group: each name now linked and to which kept name (for a clone, each
+ * file that now shares the kept file's blocks, by its first name), and the bytes freed.
+ */
 public final class GroupResult {
   private final LinkGroup group;
   private final List<Link> linked;
@@ -71,7 +74,7 @@ public final class GroupResult {
     return diskBytesFreed;
   }
 
-  /** The number of names linked (or to link, in a dry run). */
+  /** The number of names linked (or to link, in a dry run); of a clone, files cloned. */
   public long linkedCount() {
     return linked != null ? linked.size() : group.namesToLink();
   }
@@ -82,6 +85,9 @@ public final class GroupResult {
     }
     Path kept = group.kept().firstName().path();
     List<Inode> dups = group.duplicates();
+    if (group.isClone()) {
+      return dups.stream().map(d -> new Link(d.firstName(), kept)).toList();
+    }
     int total = (int) group.namesToLink();
     return new AbstractList<>() {
       @Override

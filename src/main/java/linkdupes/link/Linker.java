@@ -64,8 +64,9 @@ public final class Linker implements AutoCloseable {
   }
 
   /**
-   * Links every group on up to {@code threads} threads, each with a linker of its own, and
-   * returns the results in the groups' order; each group linked is shown as progress. Groups
+   * Links (or clones, {@link Cloner}) every group on up to {@code threads} threads, each with
+   * a linker of its own, and returns the results in the groups' order; each group linked is
+   * shown as progress. Groups
    * share no inode, so they are independent: each name is still replaced as {@link #link}
    * does. A rename waits on the file system (an inode freed, the journal), and several in
    * flight finish sooner.
@@ -81,7 +82,8 @@ public final class Linker implements AutoCloseable {
 
           @Override
           public void run(int k) {
-            results[k] = linker.link(groups.get(k));
+            LinkGroup g = groups.get(k);
+            results[k] = g.isClone() ? Cloner.clone(g, realPath, run) : linker.link(g);
             run.progress().linkedGroup();
           }
 

@@ -2,6 +2,7 @@ package linkdupes.pipeline;
 
 import java.nio.file.Path;
 import java.util.List;
+import linkdupes.plan.Method;
 import linkdupes.plan.Policy;
 import linkdupes.scan.WalkSettings;
 
@@ -12,11 +13,12 @@ import linkdupes.scan.WalkSettings;
  *
  * @param walk what the walk follows, skips and takes as candidates
  * @param policy which metadata must be equal to link, and which copy is kept
+ * @param method hard links, clones, or each where it can be made
  * @param cache the hash cache
  * @param report what is shown, and how
  */
 public record Options(List<Path> roots, boolean dryRun, int threads, WalkSettings walk,
-    Policy policy, Cache cache, Report report) {
+    Policy policy, Method method, Cache cache, Report report) {
 
   /** The hash cache's file, or null for none; whether to wait for another run that holds it. */
   public record Cache(Path file, boolean waitForLock) {}

@@ -26,11 +26,15 @@ import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.hash.ContentReader;
 import linkdupes.hash.Digests;
+import linkdupes.link.Cloner;
 import linkdupes.link.GroupResult;
 import linkdupes.link.Leftovers;
 import linkdupes.link.Linker;
+import linkdupes.plan.LinkGroup;
 import linkdupes.plan.LinkPlan;
+import linkdupes.plan.Method;
 import linkdupes.plan.Planner;
+import linkdupes.plan.Policy;
 import linkdupes.scan.FileTable;
 import linkdupes.scan.ScanResult;
 import linkdupes.scan.TreeWalker;
@@ -84,6 +88,14 @@ public final class Pipeline {
       log("size", sizeGroups.size(), "groups");
       Function<Name, Path> realPath = realPaths(scan);
       List<ContentGroup> same = byContent(scan, sizeGroups, cache, realPath);
+      List<LinkGroup> clones = List.of();
+      if (options.method() != Method.HARDLINK) {
+        Cloner.Split split = Cloner.byDevice(same, options.method() == Method.AUTO, realPath,
+            run);
+        clones = clonePlan(split.toClone(), realPath);
+        same = split.toLink();
+        log("blocks", clones.size(), "groups to clone");
+      }
       Map<Inode, Long> mounts = new IdentityHashMap<>();
       same = byMount(same, Mounts.of(realRoots(scan)), realPath, mounts);
       log("mounts", same.size(), "groups");
@@ -94,7 +106,7 @@ public final class Pipeline {
       ToLongFunction<Inode> access = folderAccess(same, realFolders(scan));
       log("folder access", same.size(), "groups");
       LinkPlan plan = new Planner(options.policy(), attributed.fingerprints(), access,
-          inode -> mounts.getOrDefault(inode, 0L)).plan(same);
+          inode -> mounts.getOrDefault(inode, 0L)).plan(same).with(clones);
       log("plan", plan.groups().size(), "groups");
       List<GroupResult> results;
       long leftovers;
@@ -146,6 +158,16 @@ public final class Pipeline {
     }
     log("content", same.size(), "groups");
     return same;
+  }
+
+  /**
+   * The groups whose duplicates are to share the kept file's blocks: by device alone, since
+   * every file keeps its own metadata, and of each only the duplicates not sharing them yet.
+   */
+  private List<LinkGroup> clonePlan(List<ContentGroup> same, Function<Name, Path> realPath) {
+    Policy p = options.policy();
+    Policy none = new Policy(true, true, false, p.keepNewest(), true, true);
+    return Cloner.measure(new Planner(none).plan(same).groups(), realPath, run);
   }
 
   /** The rows of the size groups, as the cache is told them before it is looked up. */
@@ -397,7 +419,8 @@ public final class Pipeline {
   private Summary summary(ScanResult scan, LinkPlan plan, Summary.Linked linked) {
     return new Summary(options.dryRun(), scan.counts(), plan.counts(), linked,
         run.tally().changed.get(), run.tally().unreadable.get() + scan.counts().unreadable(),
-        run.tally().bytesRead.get(), Duration.ofNanos(System.nanoTime() - start));
+        run.tally().bytesRead.get(), Duration.ofNanos(System.nanoTime() - start),
+        options.method());
   }
 
   private void log(String stage, long count, String what) {

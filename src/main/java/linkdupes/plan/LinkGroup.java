@@ -5,22 +5,46 @@ import linkdupes.group.Inode;
 
 /**
  * Inodes with equal content and metadata: one is kept, every name of the others is linked to
- * it. The totals are computed once, since the plan is sorted by them.
+ * it; or, by {@link Method#CLONE}, inodes with equal content of which every other shares the
+ * kept one's blocks, each keeping its names and metadata. The totals are computed once, since
+ * the plan is sorted by them.
  *
- * @param namesToLink names that are to be replaced by a link to the kept inode
+ * @param namesToLink names that are to be replaced by a link to the kept inode; for a clone,
+ *     the files (inodes) that are to share its blocks
  * @param bytesToFree bytes freed when every name is linked: inodes with names outside the scan
  *     stay allocated
  * @param diskBytesToFree the space on the device those inodes occupy ({@link
  *     Inode#allocatedBytes}): what the file system gets back
  * @param duplicatesWithOutsideNames duplicates that keep names outside the scanned trees, so
  *     linking them frees nothing
+ * @param method {@link Method#HARDLINK} or {@link Method#CLONE}
  */
 public record LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest, long namesToLink,
-    long bytesToFree, long diskBytesToFree, long duplicatesWithOutsideNames) {
+    long bytesToFree, long diskBytesToFree, long duplicatesWithOutsideNames, Method method) {
 
   public LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest) {
     this(kept, duplicates, digest, names(duplicates), freed(duplicates), freedOnDisk(duplicates),
-        outside(duplicates));
+        outside(duplicates), Method.HARDLINK);
+  }
+
+  /**
+   * A group whose duplicates are to share the kept file's blocks: its content bytes are all
+   * theirs (names outside the roots see the same file, so they do not matter), and the space it
+   * frees is what their blocks not shared yet occupy, {@code diskBytesToFree}, from their
+   * extents.
+   */
+  public static LinkGroup clone(Inode kept, List<Inode> duplicates, byte[] digest,
+      long diskBytesToFree) {
+    long bytes = 0;
+    for (Inode i : duplicates) {
+      bytes += i.size();
+    }
+    return new LinkGroup(kept, duplicates, digest, duplicates.size(), bytes, diskBytesToFree, 0,
+        Method.CLONE);
+  }
+
+  public boolean isClone() {
+    return method == Method.CLONE;
   }
 
   public long size() {

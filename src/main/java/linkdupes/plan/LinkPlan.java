@@ -1,5 +1,6 @@
 package linkdupes.plan;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,6 +15,20 @@ public record LinkPlan(List<LinkGroup> groups, long leftOtherMetadata, long left
    */
   public record Counts(long groups, long withOutsideNames, long leftOtherMetadata,
       long leftOtherDevice) {}
+
+  /**
+   * This plan with {@code more} groups in it, largest first as the planner orders them (the
+   * clone groups of a run that also links).
+   */
+  public LinkPlan with(List<LinkGroup> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    List<LinkGroup> all = new ArrayList<>(groups);
+    all.addAll(more);
+    Planner.sortLargestFirst(all);
+    return new LinkPlan(List.copyOf(all), leftOtherMetadata, leftOtherDevice);
+  }
 
   /** Names to be replaced by a link to their group's kept inode. */
   public long namesToLink() {

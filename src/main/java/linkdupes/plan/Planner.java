@@ -118,7 +118,7 @@ public final class Planner {
    * Most bytes to free first, then by the kept file's first name. Names are made only for the
    * groups that tie on bytes, once each, not on every comparison.
    */
-  private static void sortLargestFirst(List<LinkGroup> groups) {
+  static void sortLargestFirst(List<LinkGroup> groups) {
     groups.sort(new Comparator<LinkGroup>() {
       @Override
       public int compare(LinkGroup a, LinkGroup b) {

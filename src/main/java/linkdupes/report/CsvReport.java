@@ -13,7 +13,8 @@ import linkdupes.base.Paths;
 import linkdupes.link.GroupResult;
 
 /**
- * The report as CSV: a header, then one row per name linked (see the README for the columns).
+ * The report as CSV: a header, then one row per name linked or file cloned (see the README for
+ * the columns).
  * Rows are written as they are made, through Jackson's CSV writer, which does the quoting.
  */
 public final class CsvReport {
@@ -26,6 +27,7 @@ public final class CsvReport {
       .addColumn("path")
       .addNumberColumn("bytes_freed")
       .addNumberColumn("disk_bytes_freed")
+      .addColumn("method")
       .build()
       .withHeader();
 
@@ -52,7 +54,7 @@ public final class CsvReport {
         for (GroupResult.Link link : r.linked()) {
           rows.write(new Object[] {number, r.group().size(), sha256,
               Paths.display(link.kept()), Paths.display(link.name().path()), r.bytesFreed(),
-              r.diskBytesFreed()});
+              r.diskBytesFreed(), r.group().method().word()});
         }
       }
     }

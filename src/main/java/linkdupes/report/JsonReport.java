@@ -73,6 +73,7 @@ public final class JsonReport {
     g.writeEndArray();
     g.writeNumberField("bytesFreed", r.bytesFreed());
     g.writeNumberField("diskBytesFreed", r.diskBytesFreed());
+    g.writeStringField("method", r.group().method().word());
     g.writeEndObject();
   }
 
@@ -116,6 +117,7 @@ public final class JsonReport {
     g.writeNumberField("bytesScanned", s.scanned().bytes());
     g.writeNumberField("groups", s.planned().groups());
     g.writeNumberField("namesLinked", s.linked().names());
+    g.writeNumberField("filesCloned", s.linked().filesCloned());
     g.writeNumberField("bytesFreed", s.linked().bytesFreed());
     g.writeNumberField("diskBytesFreed", s.linked().diskBytesFreed());
     g.writeNumberField("linkedWithOutsideNames", s.planned().withOutsideNames());

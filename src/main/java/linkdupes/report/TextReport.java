@@ -8,6 +8,7 @@ import linkdupes.base.Paths;
 import linkdupes.base.Sizes;
 import linkdupes.link.GroupResult;
 import linkdupes.pipeline.Summary;
+import linkdupes.plan.Method;
 
 /** The report a person reads: optionally every group, then the summary as a table or a line. */
 public final class TextReport {
@@ -54,9 +55,14 @@ public final class TextReport {
    * 3.2 s}.
    */
   private String summaryLine(Summary s, int errors) {
+    long cloned = s.linked().filesCloned();
     String linked = s.dryRun()
         ? "would link " + count(s.linked().names(), "name")
         : count(s.linked().names(), "name") + " linked";
+    String clones = s.dryRun() ? "would clone " + count(cloned, "file")
+        : count(cloned, "file") + " cloned";
+    linked = cloned == 0 && s.method() != Method.CLONE ? linked
+        : s.linked().names() == 0 ? clones : linked + ", " + clones;
     return "linkdupes: " + count(s.scanned().files(), "file")
         + ", " + count(s.planned().groups(), "group")
         + ", " + linked
@@ -68,9 +74,18 @@ public final class TextReport {
   private void printGroups(boolean dryRun, List<GroupResult> groups) {
     for (GroupResult g : groups) {
       long size = g.group().size();
+      Path kept = g.group().kept().firstName().path();
+      if (g.group().isClone()) { // what a clone frees is the blocks not shared yet
+        out.println(size(size) + " each, " + g.linkedCount() + (dryRun ? " to clone" : " cloned")
+            + (dryRun ? ", would free " : ", freed ") + size(g.diskBytesFreed()) + " on disk");
+        out.println("  keep " + Paths.display(kept));
+        for (GroupResult.Link link : g.linked()) {
+          out.println("  clone " + Paths.display(link.name().path()));
+        }
+        continue;
+      }
       out.println(size(size) + " each, " + g.linkedCount() + (dryRun ? " to link" : " linked")
           + (dryRun ? ", would free " : ", freed ") + size(g.bytesFreed()));
-      Path kept = g.group().kept().firstName().path();
       out.println("  keep " + Paths.display(kept));
       for (GroupResult.Link link : g.linked()) {
         if (!link.kept().equals(kept)) {
@@ -94,7 +109,14 @@ public final class TextReport {
           s.scanned().otherEntries() + " symlinks, devices, FIFOs or sockets left alone"));
     }
     rows.add(row("Duplicates", count(s.planned().groups(), "group")));
-    rows.add(row(s.dryRun() ? "Would link" : "Linked", count(s.linked().names(), "name")));
+    boolean clones = s.method() == Method.CLONE;
+    if (s.linked().names() > 0 || !clones && s.linked().filesCloned() == 0) {
+      rows.add(row(s.dryRun() ? "Would link" : "Linked", count(s.linked().names(), "name")));
+    }
+    if (s.linked().filesCloned() > 0 || clones) { // each file its own, sharing blocks
+      rows.add(row(s.dryRun() ? "Would clone" : "Cloned",
+          count(s.linked().filesCloned(), "file")));
+    }
     rows.add(row(s.dryRun() ? "Would free" : "Freed",
         sizeAndBytes(s.linked().bytesFreed())));
     // a sparse file gives back fewer blocks than its size, every file a part of a block more

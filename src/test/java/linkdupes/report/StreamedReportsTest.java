@@ -115,6 +115,6 @@ class StreamedReportsTest {
     List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
     assertEquals(1 + 2 * GROUPS, lines.size());
     assertEquals("5000,5999," + "87" + "00".repeat(30) + "ab,/data/kept/4999,/data/copy/4999/b,"
-        + 2 * 5999 + "," + 2 * 5999, lines.get(lines.size() - 1));
+        + 2 * 5999 + "," + 2 * 5999 + ",hardlink", lines.get(lines.size() - 1));
   }
 }
