@@ -15,6 +15,8 @@ import java.util.stream.Collectors;
 import linkdupes.cli.Cli;
 import linkdupes.cli.ExitCode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -143,5 +145,21 @@ class DocsIT {
     assertEquals(0, run.exitCode(), run.err());
     assertEquals(Set.of("--keep-oldest", "--keep-newest"),
         Set.copyOf(run.out().lines().toList()), run.out());
+  }
+
+  /** The values offered are the words the help and the README use, not the constants. */
+  @ParameterizedTest
+  @CsvSource({"--method, hardlink clone auto", "--format, text json csv"})
+  void theCompletionOffersTheValuesAsTyped(String option, String words) throws Exception {
+    String script = """
+        source "$1" 2>/dev/null
+        COMP_LINE="linkdupes $2 "; COMP_POINT=${#COMP_LINE}
+        COMP_WORDS=(linkdupes "$2" ""); COMP_CWORD=2
+        _complete_linkdupes linkdupes "" "$2" 2>/dev/null
+        printf '%s\\n' "${COMPREPLY[@]}"
+        """;
+    CommandRun run = Subprocess.bash(script, COMPLETION.toString(), option).run();
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals(Set.of(words.split(" ")), Set.copyOf(run.out().lines().toList()), run.out());
   }
 }

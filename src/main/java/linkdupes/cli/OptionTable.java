@@ -65,6 +65,7 @@ final class OptionTable {
       + "--format is still written).", "-q", "--quiet");
   final Option<Format> format = add(OptionSpec.builder("--format").paramLabel("FORMAT")
       .type(Format.class).converters(new FormatConverter()).defaultValue("text")
+      .completionCandidates(List.of("text", "json", "csv")) // not the constants' names
       .description("Write the report on stdout as text (default), json or csv. json and csv "
           + "list every group and replace the text report and its summary."));
   final Option<Boolean> summaryLine = flag("Print the summary on one line instead of the "
@@ -91,6 +92,7 @@ final class OptionTable {
           + "directory is not entered."));
   final Option<Method> method = add(OptionSpec.builder("--method").paramLabel("METHOD")
       .type(Method.class).converters(new MethodConverter()).defaultValue("hardlink")
+      .completionCandidates(List.of("hardlink", "clone", "auto"))
       .description("hardlink (default): make duplicates hard links to one kept copy. clone: "
           + "keep every file its own (names, permissions, owner, times) and let duplicates "
           + "share the kept copy's blocks, on file systems with copy-on-write extents (btrfs, "
