@@ -5,7 +5,7 @@ Usage:
     src/bench/bench.py [--profile photos|music|backup|small|mixed] [--scale F] [--seed N]
                        [--tree DIR] [--runs N] [--cold] [--link] [--jar PATH]
                        [--only NAME,...] [--timeout SECONDS] [--extra NAME='CMD {dir}' ...]
-                       [--keep-output DIR] [--build-only]
+                       [--keep-output DIR] [--build-only] [--clone]
 
 Examples:
     src/bench/bench.py --scale 0.05 --runs 1            # a quick look (200 MiB)
@@ -13,6 +13,7 @@ Examples:
     src/bench/bench.py --profile small --only linkdupes,jdupes,rdfind
     src/bench/bench.py --extra 'ld-1t=java -jar {jar} -n --threads 1 {dir}'
     sudo src/bench/bench.py --cold --link               # drop caches; really link copies
+    src/bench/bench.py --clone --tree /mnt/btrfs/mixed  # share blocks of copies (btrfs, XFS)
 
 1. Unless --tree DIR already exists, it builds a test tree there (default:
    $TMPDIR/linkdupes-bench/PROFILE-xSCALE-seedSEED), deterministic from --seed.
@@ -20,7 +21,11 @@ Examples:
 2. It runs linkdupes and every installed peer (hardlink from util-linux, jdupes, rdfind,
    rmlint, fdupes) on that tree, round-robin, --runs times each: by default in report-only
    mode (linkdupes --dry-run); with --link each tool really links a fresh `cp -a` copy of the
-   tree made beside it (not timed) and deleted afterwards.
+   tree made beside it (not timed) and deleted afterwards; with --clone each tool that can
+   shares the blocks of duplicates instead (linkdupes --method clone, jdupes -B, duperemove
+   -dr, hardlink --reflink) in a copy made with cp --reflink=never, on the tree's own file
+   system (btrfs or XFS), and the space freed is the file system's free space after the run
+   less before it (statvfs, after a sync).
 3. Per run it measures wall seconds and peak RSS with /usr/bin/time, and the bytes the tool
    read (rchar of /proc/PID/io, children included).
 4. It prints one Markdown table with the medians; progress goes to stderr.
@@ -312,6 +317,14 @@ def tree_stats(path):
     return files, size, dirs, sum(inodes.values())
 
 
+def statvfs_free(path):
+    """The free bytes of path's file system, once what is pending is written (btrfs frees the
+    blocks of an extent when its transaction commits)."""
+    os.sync()
+    st = os.statvfs(path)
+    return st.f_bfree * st.f_frsize
+
+
 def warm_up(path):
     buf = bytearray(MiB)
     for d, _, names in os.walk(path):
@@ -404,8 +417,23 @@ def tool_table(jar):
     }
 
 
+def clone_table(jar):
+    """name -> block-sharing command, for --clone; {dir} is the copy of the tree."""
+    j = shlex.quote(jar)
+    return {
+        "linkdupes": f"java -jar {j} --no-cache --method clone {{dir}}",
+        "hardlink": "hardlink --reflink=always -q {dir}",
+        "jdupes": "jdupes -r -B -q {dir}",
+        "duperemove": "duperemove -dr -q {dir}",
+    }
+
+
 def select_tools(args, jar):
     table = tool_table(jar)
+    if args.clone:
+        clones = clone_table(jar)
+        table = {name: (None, clones.get(name), v) for name, (_, _, v) in table.items()}
+        table["duperemove"] = (None, clones["duperemove"], ["duperemove", "--version"])
     tools, notes = [], []
     extras = []
     for spec in args.extra:
@@ -422,6 +450,8 @@ def select_tools(args, jar):
     if args.only:
         only = [n.strip() for n in args.only.split(",") if n.strip()]
         known = set(table) | {e[0] for e in extras} | {"linkdupes-launcher"}
+        if args.clone:
+            known.add("duperemove")
         bad = [n for n in only if n not in known]
         if bad:
             die(f"--only: unknown tool(s) {', '.join(bad)}; known: {', '.join(sorted(known))}")
@@ -438,30 +468,33 @@ def select_tools(args, jar):
         else:
             dry, link, _ = table["linkdupes"]
             tools.append({"name": "linkdupes", "kind": "self",
-                          "cmd": link if args.link else dry, "version": ""})
+                          "cmd": link if args.link or args.clone else dry, "version": ""})
     # the launcher the build puts beside the jar: the same jar with its JVM settings
     launcher = os.path.join(os.path.dirname(os.path.abspath(jar)), "linkdupes")
     if wanted("linkdupes-launcher") and os.path.isfile(jar) and os.access(launcher, os.X_OK):
         q = shlex.quote(launcher)
         tools.append({"name": "linkdupes-launcher", "kind": "self",
-                      "cmd": f"{q} --no-cache {{dir}}" if args.link
+                      "cmd": f"{q} --no-cache --method clone {{dir}}" if args.clone
+                      else f"{q} --no-cache {{dir}}" if args.link
                       else f"{q} --no-cache --dry-run {{dir}}",
                       "version": ""})
     for name, cmd in extras:
         if wanted(name):
             tools.append({"name": name, "kind": "extra", "cmd": cmd.replace("{jar}",
                           shlex.quote(jar)), "version": ""})
-    for name in PEERS:
+    for name in PEERS + (("duperemove",) if args.clone else ()):
         if not wanted(name):
             continue
         dry, link, vargv = table[name]
         if not shutil.which(name):
             notes.append(f"{name} skipped: not installed")
             continue
-        if args.link and link is None:
-            notes.append(f"{name} skipped: it has no hard-link mode")
+        if (args.link or args.clone) and link is None:
+            notes.append(f"{name} skipped: it has no "
+                         + ("block-sharing" if args.clone else "hard-link") + " mode")
             continue
-        tools.append({"name": name, "kind": "peer", "cmd": link if args.link else dry,
+        tools.append({"name": name, "kind": "peer",
+                      "cmd": link if args.link or args.clone else dry,
                       "version": version_of(vargv)})
     return tools, notes
 
@@ -579,8 +612,8 @@ def report(tools, results, args, tree_line, machine, notes, freed, floor):
                   for t in tools if t["kind"] == "peer" and ok(t)]
     best = min(peer_walls) if peer_walls else None
     cols = ["tool", "wall s", "vs best peer", "peak MiB", "read", "exit"]
-    if args.link:
-        cols.append("freed")
+    if args.link or args.clone:
+        cols.append("freed (statvfs)" if args.clone else "freed")
     lines = [tree_line, machine, "",
              "| " + " | ".join(cols) + " |",
              "|" + "|".join("---" if c in ("tool", "exit") else "--:" for c in cols) + "|"]
@@ -602,12 +635,13 @@ def report(tools, results, args, tree_line, machine, notes, freed, floor):
                f"{wall / best:.2f}x" if best and wall is not None and not timed_out else "-",
                fmt_rss(rss, floor),
                fmt_bytes(rchar), exit_s or "-"]
-        if args.link:
+        if args.link or args.clone:
             f = median(freed.get(t["name"], []))
             row.append(fmt_bytes(f) if f is not None else "-")
         lines.append("| " + " | ".join(row) + " |")
     lines.append("")
     lines.append("Commands ({dir} is the tree" + (", a fresh copy per run" if args.link else "")
+                 + (", a fresh copy per run with blocks of its own" if args.clone else "")
                  + "; each run in an empty working directory):")
     for t in tools:
         lines.append(f"- {t['name']}: `{t['cmd']}`")
@@ -716,6 +750,10 @@ def main():
                     help="drop the page cache before each run (root only)")
     ap.add_argument("--link", action="store_true",
                     help="run each tool in its linking mode on a fresh cp -a copy of the tree")
+    ap.add_argument("--clone", action="store_true",
+                    help="run each tool in its block-sharing mode (linkdupes --method clone, "
+                         "jdupes -B, duperemove -dr, hardlink --reflink) on a fresh copy of the "
+                         "tree with blocks of its own; the tree must be on btrfs or XFS")
     ap.add_argument("--jar", default=os.path.join(repo, "target", "linkdupes.jar"),
                     help="linkdupes jar (default: target/linkdupes.jar of this repository)")
     ap.add_argument("--only", metavar="NAMES",
@@ -749,6 +787,8 @@ def main():
         die("--cold needs root (it writes /proc/sys/vm/drop_caches)")
     if args.cache_runs:
         return cache_runs(args, tree, jar)
+    if args.clone and args.link:
+        die("--clone and --link cannot be used together")
     tools, notes = select_tools(args, jar)   # checks --only and --extra before any build
     if not tools and not args.build_only:
         die("nothing to run: " + "; ".join(notes))
@@ -775,14 +815,15 @@ def main():
     files, size, dirs, inode_bytes = tree_stats(tree)
     what = (f"{args.profile}, scale {args.scale:g}, seed {args.seed}" if built or args.tree is None
             else "existing tree")
-    mode = "linking a fresh copy per run" if args.link else "report only (dry run)"
+    mode = ("sharing blocks in a fresh unshared copy per run" if args.clone
+            else "linking a fresh copy per run" if args.link else "report only (dry run)")
     tree_line = (f"Tree: {tree} ({what}): {files} files, {fmt_bytes(size)}, {dirs} directories. "
                  f"Mode: {mode}, {'cold' if args.cold else 'warm'} cache, "
                  f"median of {args.runs} run{'s' if args.runs > 1 else ''}.")
     machine = machine_line(tree, tools)
 
     copy = tree.rstrip("/") + ".bench-link-copy"
-    if args.link:
+    if args.link or args.clone:
         free = shutil.disk_usage(os.path.dirname(tree)).free
         if free < inode_bytes * 1.1:
             die(f"--link needs room for a copy of the tree: {fmt_bytes(inode_bytes)} "
@@ -803,11 +844,14 @@ def main():
             if any(r["timeout"] for r in rs):
                 continue  # it timed out before: do not wait for it again
             target = tree
-            if args.link:
+            if args.link or args.clone:
                 shutil.rmtree(copy, ignore_errors=True)
-                subprocess.run(["cp", "-a", tree, copy], check=True)
+                # for --clone, blocks of its own: GNU cp makes reflinks on btrfs and XFS
+                subprocess.run(["cp", "-a"] + (["--reflink=never"] if args.clone else [])
+                               + [tree, copy], check=True)
                 os.sync()
                 target = copy
+                free_before = statvfs_free(copy)
             if args.cold:
                 drop_caches()
             cwd = tempfile.mkdtemp(prefix=f"bench-{t['name']}-")
@@ -828,9 +872,11 @@ def main():
             finally:
                 shutil.rmtree(cwd, ignore_errors=True)
                 shutil.rmtree(outdir, ignore_errors=True)
-            if args.link:
+            if args.link or args.clone:
                 if not r["timeout"]:
-                    freed.setdefault(t["name"], []).append(inode_bytes - tree_stats(copy)[3])
+                    freed.setdefault(t["name"], []).append(
+                        statvfs_free(copy) - free_before if args.clone
+                        else inode_bytes - tree_stats(copy)[3])
                 shutil.rmtree(copy, ignore_errors=True)
             rs.append(r)
             status = (f"timed out after {args.timeout:g} s" if r["timeout"] else

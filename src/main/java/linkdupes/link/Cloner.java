@@ -15,7 +15,6 @@ import linkdupes.base.RunContext;
 import linkdupes.fs.ChangedDuringRunException;
 import linkdupes.fs.Dedupe;
 import linkdupes.fs.ErrnoException;
-import linkdupes.fs.FileStat;
 import linkdupes.group.ContentGroup;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
@@ -130,14 +129,6 @@ public final class Cloner {
       RunContext run) {
     List<LinkGroup> measured = new ArrayList<>(groups.size());
     for (LinkGroup g : groups) {
-      Path keptPath = realPath.apply(g.kept().firstName());
-      List<Dedupe.Extent> kept;
-      try {
-        kept = Dedupe.extents(keptPath, g.kept().stat());
-      } catch (IOException e) {
-        failed(g.kept(), "cannot map the blocks of", e, run);
-        continue;
-      }
       List<Inode> toShare = new ArrayList<>();
       long freed = 0;
       for (Inode dup : g.duplicates()) {
@@ -146,9 +137,11 @@ public final class Cloner {
               dup.stat());
           // a file whose blocks are all shared already (with the kept file, or a snapshot
           // keeps them) or inline in the file system's records would free nothing: left, so
-          // that a second run shares nothing again
+          // that a second run shares nothing again. The kept file's own extents need not be
+          // read: what shares them is marked shared. (Reading them too took 1.03 s to this
+          // point of a clone of the mixed tree against 0.96 s.)
           long own = Dedupe.bytesFreed(extents);
-          if (own > 0 && !Dedupe.sharesAll(extents, kept)) {
+          if (own > 0) {
             toShare.add(dup);
             freed += own;
           }
@@ -169,48 +162,37 @@ public final class Cloner {
    */
   public static GroupResult clone(LinkGroup group, Function<Name, Path> realPath,
       RunContext run) {
-    Path keptPath = realPath.apply(group.kept().firstName());
-    FileStat keptStat = group.kept().stat();
     Path shownKept = group.kept().firstName().path();
     List<GroupResult.Link> cloned = new ArrayList<>();
     long bytes = 0;
     long disk = 0;
-    for (Inode dup : group.duplicates()) {
-      Path path = realPath.apply(dup.firstName());
-      try {
-        long unshared = Dedupe.bytesFreed(Dedupe.extents(path, dup.stat()));
-        if (Dedupe.share(keptPath, keptStat, path, dup.stat()) == Dedupe.Outcome.SHARED) {
-          cloned.add(new GroupResult.Link(dup.firstName(), shownKept));
-          bytes += dup.size();
-          disk += unshared;
-        } else if (keptChanged(keptPath, keptStat)) {
-          run.changed(shownKept);
-          break;
-        } else {
-          run.changed(dup.firstName().path()); // what was equal before the change is shared
+    try (Dedupe.Source src = Dedupe.Source.open(realPath.apply(group.kept().firstName()),
+        group.kept().stat())) {
+      for (Inode dup : group.duplicates()) {
+        try {
+          Dedupe.Shared shared = src.share(realPath.apply(dup.firstName()), dup.stat());
+          if (shared.outcome() == Dedupe.Outcome.SHARED) {
+            cloned.add(new GroupResult.Link(dup.firstName(), shownKept));
+            bytes += dup.size();
+            disk += shared.bytesFreed();
+            continue;
+          }
+          // bytes differ: of which file? what was equal before them is shared, harmlessly
+          src.checkUnchanged();
+          run.changed(dup.firstName().path());
+        } catch (ChangedDuringRunException e) {
+          src.checkUnchanged();
+          run.changed(dup.firstName().path());
+        } catch (IOException e) {
+          run.problems().error("cannot clone", dup.firstName().path(), e);
         }
-      } catch (ChangedDuringRunException e) {
-        if (keptChanged(keptPath, keptStat)) {
-          run.changed(shownKept);
-          break;
-        }
-        run.changed(dup.firstName().path());
-      } catch (IOException e) {
-        run.problems().error("cannot clone", dup.firstName().path(), e);
       }
+    } catch (ChangedDuringRunException e) {
+      run.changed(shownKept); // the rest of its group is left as it is
+    } catch (IOException e) {
+      run.problems().error("cannot clone to", shownKept, e);
     }
     return new GroupResult(group, cloned, bytes, disk);
-  }
-
-  private static boolean keptChanged(Path keptPath, FileStat keptStat) {
-    try {
-      FileStat now = FileStat.of(keptPath);
-      return !now.sameInode(keptStat) || now.size() != keptStat.size()
-          || now.mtimeNanos() != keptStat.mtimeNanos()
-          || now.ctimeNanos() != keptStat.ctimeNanos();
-    } catch (IOException e) {
-      return true;
-    }
   }
 
   private static void failed(Inode inode, String action, IOException e, RunContext run) {

@@ -116,6 +116,7 @@ public final class Pipeline {
       } else {
         results = Linker.linkAll(plan.groups(), Math.min(LINK_THREADS, options.threads()), ops,
             realPath, run);
+        log("act", results.size(), "groups");
         cache.linked(results);
         leftovers = Leftovers.remove(scan.leftovers(), ops, realPath, run);
       }
