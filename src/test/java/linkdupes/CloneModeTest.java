@@ -196,6 +196,59 @@ class CloneModeTest {
     }
   }
 
+  /** The nightly case: a second run over the cloned tree reads no byte and clones nothing. */
+  @Test
+  void withTheCacheASecondRunReadsNothingAndClonesNothing() throws IOException {
+    Assumptions.assumeTrue(Dedupe.available(), Dedupe::whyNot);
+    Path cache = tmp.resolve("cache").resolve("cache.db");
+    try (LoopFileSystem fs = LoopFileSystem.btrfs(Trees.mkdirs(tmp.resolve("img")))) {
+      Path a = Trees.write(fs.root().resolve("a/one.jpg"), Trees.random(41, 300_000));
+      LoopFileSystem.copyUnshared(a, Trees.mkdirs(fs.root().resolve("b")).resolve("one.jpg"));
+      fs.sync();
+
+      CommandRun first = CommandRun.main("--cache", cache, "-v", "--method", "clone",
+          fs.root());
+      CommandRun second = CommandRun.main("--cache", cache, "-v", "--method", "clone",
+          fs.root());
+
+      first.assertCleanSuccess();
+      assertEquals(1, first.clonedFiles(), first::toString);
+      assertTrue(first.bytesRead() >= 2 * 300_000L, first::toString);
+      second.assertCleanSuccess();
+      assertEquals(0, second.bytesRead(), second::toString);
+      assertEquals(0, second.clonedFiles(), second::toString);
+    }
+  }
+
+  /** An immutable file refuses (EPERM): it is named with the reason, the rest is cloned. */
+  @Test
+  void anImmutableCopyIsNamedAndTheOthersAreCloned() throws IOException {
+    Assumptions.assumeTrue(Dedupe.available(), Dedupe::whyNot);
+    Assumptions.assumeTrue(Host.which("chattr").isPresent(), "chattr is not installed");
+    try (LoopFileSystem fs = LoopFileSystem.btrfs(tmp)) {
+      Path a = Trees.write(fs.root().resolve("a"), Trees.random(51, 300_000));
+      Path b = LoopFileSystem.copyUnshared(a, fs.root().resolve("b"));
+      Path c = LoopFileSystem.copyUnshared(a, fs.root().resolve("c"));
+      fs.sync();
+      CommandRun chattr = Host.exec(List.of("chattr", "+i", b.toString()), 30);
+      Assumptions.assumeTrue(chattr.exitCode() == 0, () -> "chattr +i failed: " + chattr);
+      try {
+        FileStat before = FileStat.of(b);
+
+        CommandRun run = CommandRun.main("--no-cache", "--method", "clone", fs.root());
+
+        assertEquals(1, run.exitCode(), run::toString);
+        assertEquals(List.of("linkdupes: cannot clone " + b + ": Operation not permitted"),
+            run.err().lines().toList());
+        assertEquals(1, run.clonedFiles(), run::toString);
+        assertEquals(before, FileStat.of(b));
+        assertSharesAll(fs.root(), "a", "c");
+      } finally {
+        Host.exec(List.of("chattr", "-i", b.toString()), 30);
+      }
+    }
+  }
+
   @Test
   void theJsonReportSaysTheMethodOfEachGroup() throws IOException {
     Assumptions.assumeTrue(Dedupe.available(), Dedupe::whyNot);
