@@ -154,9 +154,6 @@ public final class Dedupe {
     DIFFERS
   }
 
-  /** What sharing one duplicate's blocks came to, and the space it freed. */
-  public record Shared(Outcome outcome, long bytesFreed) {}
-
   /**
    * Shares the blocks of {@code kept} with {@code duplicate}, range by range from the start:
    * the kernel compares each range and shares it only if it is equal in both. Both must be the
@@ -168,15 +165,15 @@ public final class Dedupe {
   public static Outcome share(Path kept, FileStat keptStat, Path duplicate, FileStat dupStat)
       throws IOException {
     try (Source src = Source.open(kept, keptStat)) {
-      return src.share(duplicate, dupStat).outcome();
+      return src.share(duplicate, dupStat);
     }
   }
 
   /**
    * A kept file opened once for its group, checked to be the walk's inode; each duplicate
    * shares its blocks in turn ({@link #share(Path, FileStat)}). One descriptor for the group,
-   * and one per duplicate for its look, its extents and the sharing: the clone of the mixed
-   * test tree (7,089 files) took 1.8 s with each file opened for every call.
+   * and one per duplicate for its check and the sharing: the clone of the mixed test tree
+   * (7,089 files) took 1.8 s with each file opened for every call.
    */
   public static final class Source implements AutoCloseable {
     private final Descriptor kept;
@@ -196,18 +193,16 @@ public final class Dedupe {
 
     /**
      * Shares the kept file's blocks with {@code duplicate}, which must be the walk's inode
-     * of the same size; the space freed is what its blocks no other file shared occupied just
-     * before ({@link #bytesFreed}), 0 when the kernel found bytes that differ.
+     * of the same size.
      *
      * @throws ChangedDuringRunException when the duplicate is not the walk's or changed
      * @throws ErrnoException when the kernel refuses (EOPNOTSUPP, EXDEV, EPERM, EINVAL, ...)
      */
-    public Shared share(Path duplicate, FileStat dupStat) throws IOException {
+    public Outcome share(Path duplicate, FileStat dupStat) throws IOException {
       if (kept.expected.size() != dupStat.size()) {
         throw new IllegalArgumentException("files of different sizes");
       }
       try (Descriptor dst = Descriptor.open(duplicate, dupStat)) {
-        long freed = bytesFreed(dst.extents());
         byte[] arg = new byte[24 + 32];
         ByteBuffer b = ByteBuffer.wrap(arg).order(ByteOrder.nativeOrder());
         long size = dupStat.size();
@@ -223,7 +218,7 @@ public final class Dedupe {
           int status = b.getInt(48);
           long done = b.getLong(40);
           if (status == FILE_DEDUPE_RANGE_DIFFERS) {
-            return new Shared(Outcome.DIFFERS, 0);
+            return Outcome.DIFFERS;
           }
           if (status < 0) {
             throw dst.failure(-status);
@@ -237,7 +232,7 @@ public final class Dedupe {
         // the kernel does not set the times of a file whose blocks it shares: a check that
         // nothing else did meanwhile either
         dst.checkUnchanged("while its blocks were shared");
-        return new Shared(Outcome.SHARED, freed);
+        return Outcome.SHARED;
       }
     }
 

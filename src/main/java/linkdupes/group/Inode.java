@@ -107,6 +107,14 @@ public final class Inode implements Attributes.Sink {
     allocated = size();
   }
 
+  /**
+   * Its attributes will never be compared: each file keeps its own (a clone run), so they are
+   * not read with its bytes.
+   */
+  public void attributesNotNeeded() {
+    allocated = size();
+  }
+
   /** Who can reach it through its names' folders, as one number (0 until worked out). */
   public long access() {
     return access;

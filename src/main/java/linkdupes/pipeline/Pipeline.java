@@ -148,6 +148,10 @@ public final class Pipeline {
       for (List<int[]> batch : batches(sizeGroups)) {
         List<List<Inode>> inodes = Grouping.byInode(table, batch,
             options.walk().followSymlinks(), realRoots, run);
+        if (options.method() == Method.CLONE) { // not with auto: hard links compare them
+          // the content stage of a clone of the mixed tree: 681-699 ms against 698-727 ms
+          inodes.forEach(g -> g.forEach(Inode::attributesNotNeeded));
+        }
         Digests known = cache.lookUp(inodes);
         ContentReader.Found ends = reader.byEnds(inodes, known);
         ContentReader.Found whole = reader.byContent(ends.open(), known);

@@ -18,29 +18,33 @@ import linkdupes.group.Inode;
  * @param duplicatesWithOutsideNames duplicates that keep names outside the scanned trees, so
  *     linking them frees nothing
  * @param method {@link Method#HARDLINK} or {@link Method#CLONE}
+ * @param diskBytesEach of a clone, the space each duplicate's blocks no other file shares
+ *     occupy, parallel to {@code duplicates}; null for hard links
  */
 public record LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest, long namesToLink,
-    long bytesToFree, long diskBytesToFree, long duplicatesWithOutsideNames, Method method) {
+    long bytesToFree, long diskBytesToFree, long duplicatesWithOutsideNames, Method method,
+    long[] diskBytesEach) {
 
   public LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest) {
     this(kept, duplicates, digest, names(duplicates), freed(duplicates), freedOnDisk(duplicates),
-        outside(duplicates), Method.HARDLINK);
+        outside(duplicates), Method.HARDLINK, null);
   }
 
   /**
    * A group whose duplicates are to share the kept file's blocks: its content bytes are all
    * theirs (names outside the roots see the same file, so they do not matter), and the space it
-   * frees is what their blocks not shared yet occupy, {@code diskBytesToFree}, from their
-   * extents.
+   * frees is what their blocks not shared yet occupy, {@code diskBytesEach}, from their extents.
    */
   public static LinkGroup clone(Inode kept, List<Inode> duplicates, byte[] digest,
-      long diskBytesToFree) {
+      long[] diskBytesEach) {
     long bytes = 0;
-    for (Inode i : duplicates) {
-      bytes += i.size();
+    long disk = 0;
+    for (int i = 0; i < duplicates.size(); i++) {
+      bytes += duplicates.get(i).size();
+      disk += diskBytesEach[i];
     }
-    return new LinkGroup(kept, duplicates, digest, duplicates.size(), bytes, diskBytesToFree, 0,
-        Method.CLONE);
+    return new LinkGroup(kept, duplicates, digest, duplicates.size(), bytes, disk, 0,
+        Method.CLONE, diskBytesEach);
   }
 
   public boolean isClone() {
