@@ -152,6 +152,10 @@ class CloneModeTest {
       Path b2 = LoopFileSystem.copyUnshared(b1, btrfs.root().resolve("two"));
       Path e1 = Trees.write(ext4.root().resolve("one"), bytes);
       Path e2 = Trees.write(ext4.root().resolve("two"), bytes);
+      // one copy on each: a pair neither cloned nor linked, and no group of one
+      byte[] solo = Trees.random(22, 100_000);
+      Trees.write(btrfs.root().resolve("solo"), solo);
+      Trees.write(ext4.root().resolve("solo"), solo);
       btrfs.sync();
       long b2Ino = Trees.ino(b2);
 
@@ -161,6 +165,10 @@ class CloneModeTest {
       assertEquals(0, run.exitCode(), run::toString);
       assertEquals(1, run.clonedFiles(), run::toString);
       assertEquals(1, run.linkedNames(), run::toString);
+      assertTrue(run.out().matches("(?s).*\\nDuplicates:\\s+2 groups\\n.*"), run::toString);
+      assertTrue(hasRow(run, "Clones on", btrfs.root() + " \\([^)]*btrfs\\)")
+          && hasRow(run, "Links on", ext4.root() + " \\([^)]*ext4\\)"), run::toString);
+      assertTrue(run.out().contains("1 on another device"), run::toString);
       assertEquals(b2Ino, Trees.ino(b2), "the clone keeps its inode");
       assertNotEquals(Trees.ino(b1), Trees.ino(b2));
       assertEquals(Trees.ino(e1), Trees.ino(e2), "ext4's copies are hard-linked");
@@ -269,6 +277,11 @@ class CloneModeTest {
         assertTrue(rows.skip(1).allMatch(r -> r.endsWith(",clone")), "csv rows end in clone");
       }
     }
+  }
+
+  /** A row of the text summary: its label, then (after the padding) text matching a regex. */
+  private static boolean hasRow(CommandRun run, String label, String regex) {
+    return run.out().matches("(?s).*\\n" + label + ":\\s+" + regex + "\\n.*");
   }
 
   private static long roundUp(long n) {

@@ -50,7 +50,7 @@ class MachineReportsTest {
   private static final List<String> GROUP_FIELDS =
       List.of("size", "sha256", "kept", "linked", "bytesFreed", "diskBytesFreed", "method");
   private static final List<String> SUMMARY_FIELDS = List.of("filesScanned", "bytesScanned",
-      "groups", "namesLinked", "filesCloned", "bytesFreed", "diskBytesFreed",
+      "groups", "namesLinked", "filesCloned", "fileSystems", "bytesFreed", "diskBytesFreed",
       "linkedWithOutsideNames", "leftOtherMetadata", "leftOtherDevice", "leftoversRemoved", "changed", "unreadable",
       "tooRecent", "bytesRead", "errors", "seconds");
   private static final List<String> CSV_COLUMNS =

@@ -15,7 +15,11 @@ public final class Paths {
   private Paths() {}
 
   public static String display(Path path) {
-    String s = path.toString();
+    return display(path.toString());
+  }
+
+  /** Any text that holds paths (a mount as {@code /srv (/dev/sdb1, ext4)}), shown as a path. */
+  public static String display(String s) {
     StringBuilder b = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

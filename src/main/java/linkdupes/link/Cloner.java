@@ -20,6 +20,7 @@ import linkdupes.group.ContentGroup;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
+import linkdupes.plan.Method;
 
 /**
  * Duplicates made to share the kept file's blocks ({@link Dedupe}), each file keeping its inode,
@@ -31,18 +32,24 @@ import linkdupes.plan.LinkGroup;
 public final class Cloner {
   private Cloner() {}
 
-  /** The groups (or parts of them) on devices that share blocks, and those on the others. */
-  public record Split(List<ContentGroup> toClone, List<ContentGroup> toLink) {}
+  /**
+   * The groups (or parts of them) on devices that share blocks, those on the others, and what
+   * each file system asked was found to be able to do, by its mount as people know it.
+   */
+  public record Split(List<ContentGroup> toClone, List<ContentGroup> toLink,
+      Map<String, Method> fileSystems) {}
 
   /**
    * Splits each group by device and asks each device once whether its file system shares
-   * blocks (a request to share nothing). Where it cannot, the part goes to {@code link} when
-   * {@code linkElsewhere} ({@code --method auto}), else it is left alone with one error line for
-   * the device.
+   * blocks (a request to share nothing). Where it cannot, the group's inodes there go to
+   * {@code toLink} when {@code linkElsewhere} ({@code --method auto}), with those alone on
+   * their device (the planner counts them as left on another device); else they are left alone
+   * with one error line for the device.
    */
   public static Split byDevice(List<ContentGroup> same, boolean linkElsewhere,
       Function<Name, Path> realPath, RunContext run) {
     Map<Long, Boolean> shares = new HashMap<>();
+    Map<String, Method> fileSystems = new LinkedHashMap<>();
     List<ContentGroup> clone = new ArrayList<>();
     List<ContentGroup> link = new ArrayList<>();
     for (ContentGroup g : same) {
@@ -50,12 +57,11 @@ public final class Cloner {
       for (Inode inode : g.inodes()) {
         byDev.computeIfAbsent(inode.dev(), d -> new ArrayList<>()).add(inode);
       }
+      List<Inode> toLink = new ArrayList<>();
       for (Map.Entry<Long, List<Inode>> e : byDev.entrySet()) {
         List<Inode> part = e.getValue();
         if (part.size() < 2) {
-          if (linkElsewhere) {
-            link.add(new ContentGroup(part, g.sha256())); // the planner counts it as apart
-          }
+          toLink.addAll(part);
           continue;
         }
         Boolean can = shares.get(e.getKey());
@@ -63,17 +69,21 @@ public final class Cloner {
           can = probe(part, linkElsewhere, realPath, run);
           if (can != null) {
             shares.put(e.getKey(), can);
+            fileSystems.put(fileSystem(realPath.apply(part.get(0).firstName()),
+                part.get(0).firstName().path()), can ? Method.CLONE : Method.HARDLINK);
           }
         }
-        ContentGroup p = part.size() == g.inodes().size() ? g : new ContentGroup(part, g.sha256());
-        if (can == null || can) {
-          clone.add(p); // an unanswered probe: each file is asked when it is cloned
-        } else if (linkElsewhere) {
-          link.add(p);
+        if (can == null || can) { // an unanswered probe: each file is asked when it is cloned
+          clone.add(part.size() == g.inodes().size() ? g : new ContentGroup(part, g.sha256()));
+        } else {
+          toLink.addAll(part);
         }
       }
+      if (linkElsewhere && toLink.size() >= 2) {
+        link.add(toLink.size() == g.inodes().size() ? g : new ContentGroup(toLink, g.sha256()));
+      }
     }
-    return new Split(clone, link);
+    return new Split(clone, link, fileSystems);
   }
 
   /**
@@ -109,13 +119,14 @@ public final class Cloner {
     }
   }
 
-  /** The mount a file is in, as people know it: {@code /srv (/dev/sdb1, ext4)}. */
+  /** The mount a file is in, as people know it, {@code /srv (/dev/sdb1, ext4)}, shown safe. */
   private static String fileSystem(Path real, Path shown) {
     try {
       FileStore store = Files.getFileStore(real);
       String s = store.toString(); // "/srv (/dev/sdb1)" on Linux
-      return s.endsWith(")") ? s.substring(0, s.length() - 1) + ", " + store.type() + ")"
-          : s + " (" + store.type() + ")";
+      return Paths.display(s.endsWith(")")
+          ? s.substring(0, s.length() - 1) + ", " + store.type() + ")"
+          : s + " (" + store.type() + ")");
     } catch (IOException | RuntimeException e) {
       return "the file system of " + Paths.display(shown);
     }

@@ -89,9 +89,11 @@ public final class Pipeline {
       Function<Name, Path> realPath = realPaths(scan);
       List<ContentGroup> same = byContent(scan, sizeGroups, cache, realPath);
       List<LinkGroup> clones = List.of();
+      Map<String, Method> fileSystems = Map.of();
       if (options.method() != Method.HARDLINK) {
         Cloner.Split split = Cloner.byDevice(same, options.method() == Method.AUTO, realPath,
             run);
+        fileSystems = split.fileSystems();
         clones = clonePlan(split.toClone(), realPath);
         same = split.toLink();
         log("blocks", clones.size(), "groups to clone");
@@ -122,7 +124,8 @@ public final class Pipeline {
       }
       cache.finish(scan.roots());
       run.progress().close();
-      return new Result(summary(scan, plan, Summary.Linked.of(results, leftovers)), results);
+      return new Result(summary(scan, plan, Summary.Linked.of(results, leftovers), fileSystems),
+          results);
     }
   }
 
@@ -421,11 +424,12 @@ public final class Pipeline {
     return plan.groups().stream().map(GroupResult::planned).toList();
   }
 
-  private Summary summary(ScanResult scan, LinkPlan plan, Summary.Linked linked) {
+  private Summary summary(ScanResult scan, LinkPlan plan, Summary.Linked linked,
+      Map<String, Method> fileSystems) {
     return new Summary(options.dryRun(), scan.counts(), plan.counts(), linked,
         run.tally().changed.get(), run.tally().unreadable.get() + scan.counts().unreadable(),
         run.tally().bytesRead.get(), Duration.ofNanos(System.nanoTime() - start),
-        options.method());
+        options.method(), fileSystems);
   }
 
   private void log(String stage, long count, String what) {

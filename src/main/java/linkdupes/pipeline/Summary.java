@@ -2,6 +2,7 @@ package linkdupes.pipeline;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import linkdupes.link.GroupResult;
 import linkdupes.plan.LinkPlan;
 import linkdupes.plan.Method;
@@ -10,17 +11,18 @@ import linkdupes.scan.ScanResult;
 /**
  * The figures a run reports at its end, each as the part of the run that counted it: the walk,
  * the plan, the linking (or, in a dry run, what it would do), and over all stages the files
- * left alone because they changed or could not be read, and the bytes read; and the method
- * asked for.
+ * left alone because they changed or could not be read, and the bytes read; the method
+ * asked for, and with clone or auto, each file system asked and whether it cloned
+ * ({@link Method#CLONE}) or could not ({@link Method#HARDLINK}), by its mount.
  */
 public record Summary(boolean dryRun, ScanResult.Counts scanned, LinkPlan.Counts planned,
     Linked linked, long changed, long unreadable, long bytesRead, Duration elapsed,
-    Method method) {
+    Method method, Map<String, Method> fileSystems) {
 
   public Summary(boolean dryRun, ScanResult.Counts scanned, LinkPlan.Counts planned,
       Linked linked, long changed, long unreadable, long bytesRead, Duration elapsed) {
     this(dryRun, scanned, planned, linked, changed, unreadable, bytesRead, elapsed,
-        Method.HARDLINK);
+        Method.HARDLINK, Map.of());
   }
 
   /**

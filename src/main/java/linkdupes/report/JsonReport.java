@@ -118,6 +118,14 @@ public final class JsonReport {
     g.writeNumberField("groups", s.planned().groups());
     g.writeNumberField("namesLinked", s.linked().names());
     g.writeNumberField("filesCloned", s.linked().filesCloned());
+    g.writeArrayFieldStart("fileSystems");
+    for (java.util.Map.Entry<String, linkdupes.plan.Method> fs : s.fileSystems().entrySet()) {
+      g.writeStartObject();
+      g.writeStringField("fileSystem", fs.getKey()); // shown safe already
+      g.writeStringField("method", fs.getValue().word());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
     g.writeNumberField("bytesFreed", s.linked().bytesFreed());
     g.writeNumberField("diskBytesFreed", s.linked().diskBytesFreed());
     g.writeNumberField("linkedWithOutsideNames", s.planned().withOutsideNames());

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import linkdupes.base.Paths;
 import linkdupes.base.Sizes;
 import linkdupes.link.GroupResult;
@@ -116,6 +117,12 @@ public final class TextReport {
     if (s.linked().filesCloned() > 0 || clones) { // each file its own, sharing blocks
       rows.add(row(s.dryRun() ? "Would clone" : "Cloned",
           count(s.linked().filesCloned(), "file")));
+    }
+    if (s.method() == Method.AUTO) { // which way each file system went
+      for (Map.Entry<String, Method> fs : s.fileSystems().entrySet()) {
+        rows.add(row(fs.getValue() == Method.CLONE ? "Clones on" : "Links on",
+            fs.getKey()));
+      }
     }
     rows.add(row(s.dryRun() ? "Would free" : "Freed",
         sizeAndBytes(s.linked().bytesFreed())));
