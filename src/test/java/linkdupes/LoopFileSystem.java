@@ -80,20 +80,19 @@ final class LoopFileSystem implements AutoCloseable {
 
   /** A copy of {@code from} with blocks of its own, never a reflink (GNU cp makes those). */
   static Path copyUnshared(Path from, Path to) {
-    CommandRun cp = Host.exec(List.of("cp", "--reflink=never", "-p", from.toString(),
-        to.toString()), 60);
-    if (cp.exitCode() != 0) {
-      throw new IllegalStateException("cp failed: " + cp);
-    }
-    return to;
+    return cp("--reflink=never", from, to);
   }
 
   /** A copy of {@code from} that shares all its blocks (a reflink). */
   static Path copyShared(Path from, Path to) {
-    CommandRun cp = Host.exec(List.of("cp", "--reflink=always", "-p", from.toString(),
-        to.toString()), 60);
+    return cp("--reflink=always", from, to);
+  }
+
+  /** {@code cp -p} with the given reflink option, its metadata kept. */
+  private static Path cp(String reflink, Path from, Path to) {
+    CommandRun cp = Host.exec(List.of("cp", reflink, "-p", from.toString(), to.toString()), 60);
     if (cp.exitCode() != 0) {
-      throw new IllegalStateException("cp --reflink=always failed: " + cp);
+      throw new IllegalStateException("cp " + reflink + " failed: " + cp);
     }
     return to;
   }
