@@ -144,6 +144,10 @@ public final class ManPage {
         name + " -x '*.tmp' -x .git -s 4k ~/src");
     example(r, "A nightly run from cron that prints only when something failed:",
         name + " -q --summary --min-age 1d /srv/backups");
+    example(r, "On btrfs or XFS, let a music library and the torrents it seeds share their "
+        + "blocks, each file its own, so that retagging one copy later leaves the other as it "
+        + "is:",
+        name + " --method clone /srv/music /srv/torrents");
   }
 
   private static void example(StringBuilder r, String what, String command) {

@@ -155,8 +155,9 @@ final class OptionTable {
         .sortOptions(false)
         .autoWidth(true)
         .description("Finds files with identical content under the given paths and replaces "
-            + "the duplicates with hard links to one kept copy. Every name stays and keeps its "
-            + "bytes; only the space of the extra copies is freed.")
+            + "the duplicates with hard links to one kept copy, or with --method clone lets "
+            + "them share its blocks, each file keeping its own metadata. Every name stays and "
+            + "keeps its bytes; only the space of the extra copies is freed.")
         .exitCodeListHeading("%nExit codes:%n")
         .exitCodeList(exitCodes);
     spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
