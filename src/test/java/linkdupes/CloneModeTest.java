@@ -228,6 +228,51 @@ class CloneModeTest {
     }
   }
 
+  /**
+   * A copy rewritten with other bytes of its size after the run read it, just before its blocks
+   * are shared: it is left with the writer's bytes, named as changed, and shares nothing with
+   * the kept file; the other copy is cloned.
+   */
+  @Test
+  void aCopyChangedBetweenTheReadAndTheCloneKeepsItsNewBytes() throws IOException {
+    Assumptions.assumeTrue(Dedupe.available(), Dedupe::whyNot);
+    try (LoopFileSystem fs = LoopFileSystem.btrfs(tmp)) {
+      byte[] bytes = Trees.random(61, 300_000);
+      Path a = Trees.write(fs.root().resolve("a"), bytes);
+      Path b = LoopFileSystem.copyUnshared(a, fs.root().resolve("b"));
+      Path c = LoopFileSystem.copyUnshared(a, fs.root().resolve("c"));
+      fs.sync();
+      byte[] written = Trees.random(62, 300_000);
+      FakeOps rewriting = new FakeOps() {
+        @Override
+        public Dedupe.Outcome share(Dedupe.Source kept, Path duplicate, FileStat expected)
+            throws IOException {
+          if (duplicate.endsWith("b")) {
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(b.toFile(), "rw")) {
+              f.write(written); // in place: the same inode, another modification time
+            }
+          }
+          return super.share(kept, duplicate, expected);
+        }
+      };
+
+      CommandRun run = CommandRun.withOps(rewriting, "--no-cache", "--method", "clone",
+          fs.root());
+
+      assertEquals(0, run.exitCode(), run::toString);
+      assertEquals(List.of("linkdupes: skipping " + b + ": changed during the run"),
+          run.err().lines().toList());
+      assertEquals(1, run.clonedFiles(), run::toString);
+      assertArrayEquals(written, Files.readAllBytes(b));
+      assertArrayEquals(bytes, Files.readAllBytes(a));
+      assertArrayEquals(bytes, Files.readAllBytes(c));
+      fs.sync();
+      List<Dedupe.Extent> extents = Dedupe.extents(b, FileStat.of(b));
+      assertEquals(roundUp(300_000), Dedupe.bytesFreed(extents), extents::toString);
+      assertSharesAll(fs.root(), "a", "c");
+    }
+  }
+
   /** An immutable file refuses (EPERM): it is named with the reason, the rest is cloned. */
   @Test
   void anImmutableCopyIsNamedAndTheOthersAreCloned() throws IOException {

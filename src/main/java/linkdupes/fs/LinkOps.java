@@ -33,6 +33,15 @@ public interface LinkOps {
   /** Removes the name {@code name} from {@code dir}. */
   void delete(SecureDirectoryStream<Path> dir, Path name) throws IOException;
 
+  /**
+   * Shares the blocks of {@code kept} with {@code duplicate}, the walk's {@code expected}
+   * inode ({@link Dedupe.Source#share}); a test puts a change of the tree before it.
+   */
+  default Dedupe.Outcome share(Dedupe.Source kept, Path duplicate, FileStat expected)
+      throws IOException {
+    return kept.share(duplicate, expected);
+  }
+
   /** The real calls: linkat(2) (or link(2)), renameat(2), unlinkat(2). */
   LinkOps SYSTEM = new LinkOps() {
     @Override

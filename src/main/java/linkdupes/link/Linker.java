@@ -83,7 +83,7 @@ public final class Linker implements AutoCloseable {
           @Override
           public void run(int k) {
             LinkGroup g = groups.get(k);
-            results[k] = g.isClone() ? Cloner.clone(g, realPath, run) : linker.link(g);
+            results[k] = g.isClone() ? Cloner.clone(g, ops, realPath, run) : linker.link(g);
             run.progress().linkedGroup();
           }
 
