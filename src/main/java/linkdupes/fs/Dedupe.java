@@ -203,27 +203,14 @@ public final class Dedupe {
         throw new IllegalArgumentException("files of different sizes");
       }
       try (Descriptor dst = Descriptor.open(duplicate, dupStat)) {
-        byte[] arg = new byte[24 + 32];
-        ByteBuffer b = ByteBuffer.wrap(arg).order(ByteOrder.nativeOrder());
         long size = dupStat.size();
         long offset = 0;
         while (offset < size) {
-          long length = Math.min(BYTES_PER_CALL, size - offset);
-          Arrays.fill(arg, (byte) 0);
-          b.putLong(0, offset).putLong(8, length).putShort(16, (short) 1);
-          b.putLong(24, dst.fd).putLong(32, offset);
-          if (Libc.ioctl(kept.fd, FIDEDUPERANGE, arg) != 0) {
-            throw kept.failure(Libc.errno());
-          }
-          int status = b.getInt(48);
-          long done = b.getLong(40);
-          if (status == FILE_DEDUPE_RANGE_DIFFERS) {
+          long done = dedupeRange(kept, dst, offset, Math.min(BYTES_PER_CALL, size - offset));
+          if (done < 0) {
             return Outcome.DIFFERS;
           }
-          if (status < 0) {
-            throw dst.failure(-status);
-          }
-          if (done <= 0) { // the kernel said "same" and did nothing: never loop on it
+          if (done == 0) { // the kernel said "same" and did nothing: never loop on it
             throw new ErrnoException(Errno.EINVAL, duplicate.toString(), null,
                 "the kernel shared nothing of a range it found equal");
           }
@@ -254,17 +241,34 @@ public final class Dedupe {
       throws IOException {
     try (Descriptor src = Descriptor.open(kept, keptStat);
         Descriptor dst = Descriptor.open(other, otherStat)) {
-      byte[] arg = new byte[24 + 32];
-      ByteBuffer b = ByteBuffer.wrap(arg).order(ByteOrder.nativeOrder());
-      b.putShort(16, (short) 1).putLong(24, dst.fd);
-      if (Libc.ioctl(src.fd, FIDEDUPERANGE, arg) != 0) {
-        throw src.failure(Libc.errno());
-      }
-      int status = b.getInt(48);
-      if (status < 0) {
-        throw dst.failure(-status);
-      }
+      dedupeRange(src, dst, 0, 0);
     }
+  }
+
+  /**
+   * One {@code FIDEDUPERANGE} of {@code length} bytes at {@code offset} of both files: the
+   * bytes the kernel shared (it may share fewer than asked), or -1 when it found them to
+   * differ.
+   *
+   * @throws ErrnoException when the call or the kernel's answer for {@code dst} is an error
+   */
+  private static long dedupeRange(Descriptor src, Descriptor dst, long offset, long length)
+      throws IOException {
+    byte[] arg = new byte[24 + 32]; // struct file_dedupe_range and one file_dedupe_range_info
+    ByteBuffer b = ByteBuffer.wrap(arg).order(ByteOrder.nativeOrder());
+    b.putLong(0, offset).putLong(8, length).putShort(16, (short) 1);
+    b.putLong(24, dst.fd).putLong(32, offset);
+    if (Libc.ioctl(src.fd, FIDEDUPERANGE, arg) != 0) {
+      throw src.failure(Libc.errno());
+    }
+    int status = b.getInt(48);
+    if (status == FILE_DEDUPE_RANGE_DIFFERS) {
+      return -1;
+    }
+    if (status < 0) {
+      throw dst.failure(-status);
+    }
+    return b.getLong(40);
   }
 
   /** True when an error of {@link #probe} or {@link #share} says the file system cannot. */

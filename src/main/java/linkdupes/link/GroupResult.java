@@ -85,8 +85,12 @@ public final class GroupResult {
     }
     Path kept = group.kept().firstName().path();
     List<Inode> dups = group.duplicates();
-    if (group.isClone()) {
-      return dups.stream().map(d -> new Link(d.firstName(), kept)).toList();
+    if (group.isClone()) { // one file each; a loop, not a stream, as below
+      List<Link> cloned = new java.util.ArrayList<>(dups.size());
+      for (Inode d : dups) {
+        cloned.add(new Link(d.firstName(), kept));
+      }
+      return cloned;
     }
     int total = (int) group.namesToLink();
     return new AbstractList<>() {

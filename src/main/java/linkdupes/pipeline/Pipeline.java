@@ -173,8 +173,8 @@ public final class Pipeline {
    * every file keeps its own metadata, and of each only the duplicates not sharing them yet.
    */
   private List<LinkGroup> clonePlan(List<ContentGroup> same, Function<Name, Path> realPath) {
-    Policy p = options.policy();
-    Policy none = new Policy(true, true, false, p.keepNewest(), true, true);
+    // mode, owner, time, attributes and folder access all ignored; only which copy is kept
+    Policy none = new Policy(true, true, false, options.policy().keepNewest(), true, true);
     return Cloner.measure(new Planner(none).plan(same).groups(), realPath, run);
   }
 
