@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DedupeCallsTest {
   private static final int BLOCK = 4096;
-  /** Not a whole number of blocks, and more than one call's worth (16 MiB). */
+  /** Not a whole number of blocks, and more than btrfs shares at a time (16 MiB). */
   private static final int SIZE = 17 * (1 << 20) + 1234;
 
   @TempDir Path tmp;
@@ -112,7 +112,10 @@ class DedupeCallsTest {
     }
   }
 
-  /** What the kernel compares itself: a file that differs is never given the other's bytes. */
+  /**
+   * What the kernel compares itself: a file that differs is never given the other's bytes, and
+   * one that differs only at its end shares none of the equal bytes before it either.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"btrfs", "xfs"})
   void filesThatDifferAreLeftAsTheyWere(String kind) throws IOException {
@@ -121,7 +124,7 @@ class DedupeCallsTest {
       byte[] bytes = Trees.random(4, SIZE);
       Path kept = Trees.write(fs.root().resolve("kept"), bytes);
       byte[] other = bytes.clone();
-      other[SIZE - 1] ^= 1; // in the second call's range: the first range is equal
+      other[SIZE - 1] ^= 1; // the first 17 MiB are equal
       Path dup = Trees.write(fs.root().resolve("dup"), other);
       fs.sync();
       FileStat dupStat = FileStat.of(dup);
@@ -131,6 +134,9 @@ class DedupeCallsTest {
       assertArrayEquals(other, Files.readAllBytes(dup));
       assertArrayEquals(bytes, Files.readAllBytes(kept));
       assertEquals(dupStat, FileStat.of(dup));
+      fs.sync();
+      List<Dedupe.Extent> extents = Dedupe.extents(dup, dupStat);
+      assertEquals(roundUp(SIZE), Dedupe.bytesFreed(extents), "nothing shared: " + extents);
     }
   }
 
