@@ -1,137 +1,36 @@
 package linkdupes.link;
 
 import java.io.IOException;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
-import linkdupes.base.Paths;
 import linkdupes.base.RunContext;
 import linkdupes.fs.ChangedDuringRunException;
 import linkdupes.fs.Dedupe;
-import linkdupes.fs.ErrnoException;
 import linkdupes.fs.LinkOps;
-import linkdupes.group.ContentGroup;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.plan.LinkGroup;
-import linkdupes.plan.Method;
 
 /**
  * Duplicates made to share the kept file's blocks ({@link Dedupe}), each file keeping its inode,
- * names and metadata. Three steps: which devices can ({@link #byDevice}), what each group would
- * free there ({@link #measure}: what is shared already is neither counted nor done again), and
- * the sharing itself ({@link #clone}), where the kernel compares every range before it shares
- * it, so a file that changed since it was read keeps its bytes.
+ * names and metadata. After {@link CloneDevices} has found which devices can, two steps: what
+ * each group would free there ({@link #measure}: what is shared already is neither counted nor
+ * done again), and the sharing itself ({@link #clone}), where the kernel compares every byte
+ * before it shares it, so a file that changed since it was read keeps its bytes.
  */
 public final class Cloner {
   private Cloner() {}
 
   /**
-   * The groups (or parts of them) on devices that share blocks, those on the others, and what
-   * each file system asked was found to be able to do, by its mount as people know it.
+   * Files a group not compared whole may keep, one after the other: each duplicate the kernel
+   * finds to differ from all of them becomes one, for those after it. Files of one size with
+   * equal first and last blocks and other bytes between are rare; this bounds the kernel's
+   * comparisons of a group of many such files to this many per file.
    */
-  public record Split(List<ContentGroup> toClone, List<ContentGroup> toLink,
-      Map<String, Method> fileSystems) {}
-
-  /**
-   * Splits each group by device and asks each device once whether its file system shares
-   * blocks (a request to share nothing). Where it cannot, the group's inodes there go to
-   * {@code toLink} when {@code linkElsewhere} ({@code --method auto}), with those alone on
-   * their device (the planner counts them as left on another device); else they are left alone
-   * with one error line for the device.
-   */
-  public static Split byDevice(List<ContentGroup> same, boolean linkElsewhere,
-      Function<Name, Path> realPath, RunContext run) {
-    Map<Long, Boolean> shares = new HashMap<>();
-    Map<String, Method> fileSystems = new LinkedHashMap<>();
-    List<ContentGroup> clone = new ArrayList<>();
-    List<ContentGroup> link = new ArrayList<>();
-    for (ContentGroup g : same) {
-      Map<Long, List<Inode>> byDev = new LinkedHashMap<>();
-      for (Inode inode : g.inodes()) {
-        byDev.computeIfAbsent(inode.dev(), d -> new ArrayList<>()).add(inode);
-      }
-      List<Inode> toLink = new ArrayList<>();
-      for (Map.Entry<Long, List<Inode>> e : byDev.entrySet()) {
-        List<Inode> part = e.getValue();
-        if (part.size() < 2) {
-          toLink.addAll(part);
-          continue;
-        }
-        Boolean can = shares.get(e.getKey());
-        if (can == null) {
-          can = probe(part, linkElsewhere, realPath, run);
-          if (can != null) {
-            shares.put(e.getKey(), can);
-            fileSystems.put(fileSystem(realPath.apply(part.get(0).firstName()),
-                part.get(0).firstName().path()), can ? Method.CLONE : Method.HARDLINK);
-          }
-        }
-        if (can == null || can) { // an unanswered probe: each file is asked when it is cloned
-          clone.add(part.size() == g.inodes().size() ? g : new ContentGroup(part, g.sha256()));
-        } else {
-          toLink.addAll(part);
-        }
-      }
-      if (linkElsewhere && toLink.size() >= 2) {
-        link.add(toLink.size() == g.inodes().size() ? g : new ContentGroup(toLink, g.sha256()));
-      }
-    }
-    return new Split(clone, link, fileSystems);
-  }
-
-  /**
-   * True where the file system of {@code part} shares blocks, false where it cannot (said once
-   * for the device), null when these files could not tell (one changed, or may not be shared).
-   */
-  private static Boolean probe(List<Inode> part, boolean linkElsewhere,
-      Function<Name, Path> realPath, RunContext run) {
-    Path kept = realPath.apply(part.get(0).firstName());
-    try {
-      Dedupe.probe(kept, part.get(0).stat(), realPath.apply(part.get(1).firstName()),
-          part.get(1).stat());
-      return true;
-    } catch (ErrnoException e) {
-      if (!Dedupe.refusedByFileSystem(e.errno())) {
-        return null;
-      }
-      String where = fileSystem(kept, part.get(0).firstName().path());
-      if (linkElsewhere) {
-        run.problems().warning("hard-linking on " + where + ": it cannot share blocks ("
-            + e.getReason() + ")");
-      } else {
-        run.problems().error("cannot clone on " + where + ": " + e.getReason()
-            + " (--method auto hard-links there instead)");
-      }
-      return false;
-    } catch (IOException e) {
-      if (!Dedupe.available()) {
-        run.problems().error("cannot clone: " + e.getMessage());
-        return false;
-      }
-      return null;
-    }
-  }
-
-  /** The mount a file is in, as people know it, {@code /srv (/dev/sdb1, ext4)}, shown safe. */
-  private static String fileSystem(Path real, Path shown) {
-    try {
-      FileStore store = Files.getFileStore(real);
-      String s = store.toString(); // "/srv (/dev/sdb1)" on Linux
-      return Paths.display(s.endsWith(")")
-          ? s.substring(0, s.length() - 1) + ", " + store.type() + ")"
-          : s + " (" + store.type() + ")");
-    } catch (IOException | RuntimeException e) {
-      return "the file system of " + Paths.display(shown);
-    }
-  }
+  static final int MOST_KEPT = 8;
 
   /**
    * The clone groups of a plan: of each group's duplicates, those with blocks no other file
@@ -142,32 +41,38 @@ public final class Cloner {
       RunContext run) {
     List<LinkGroup> measured = new ArrayList<>(groups.size());
     for (LinkGroup g : groups) {
-      List<Inode> toShare = new ArrayList<>();
-      long[] each = new long[g.duplicates().size()];
-      for (Inode dup : g.duplicates()) {
-        try {
-          List<Dedupe.Extent> extents = Dedupe.extents(realPath.apply(dup.firstName()),
-              dup.stat());
-          // a file whose blocks are all shared already (with the kept file, or a snapshot
-          // keeps them) or inline in the file system's records would free nothing: left, so
-          // that a second run shares nothing again. The kept file's own extents need not be
-          // read: what shares them is marked shared. (Reading them too took 1.03 s to this
-          // point of a clone of the mixed tree against 0.96 s.)
-          long own = Dedupe.bytesFreed(extents);
-          if (own > 0) {
-            each[toShare.size()] = own;
-            toShare.add(dup);
-          }
-        } catch (IOException e) {
-          failed(dup, "cannot map the blocks of", e, run);
-        }
-      }
-      if (!toShare.isEmpty()) {
-        measured.add(LinkGroup.clone(g.kept(), toShare, g.digest(),
-            Arrays.copyOf(each, toShare.size())));
+      LinkGroup left = measure(g, realPath, run);
+      if (left != null) {
+        measured.add(left);
       }
     }
     return measured;
+  }
+
+  /** One group as {@link #measure(List, Function, RunContext)} leaves it, or null. */
+  private static LinkGroup measure(LinkGroup g, Function<Name, Path> realPath, RunContext run) {
+    List<Inode> toShare = new ArrayList<>();
+    long[] each = new long[g.duplicates().size()];
+    for (Inode dup : g.duplicates()) {
+      try {
+        List<Dedupe.Extent> extents = Dedupe.extents(realPath.apply(dup.firstName()),
+            dup.stat());
+        // a file whose blocks are all shared already (with the kept file, or a snapshot
+        // keeps them) or inline in the file system's records would free nothing: left, so
+        // that a second run shares nothing again. The kept file's own extents need not be
+        // read: what shares them is marked shared. (Reading them too took 1.03 s to this
+        // point of a clone of the mixed tree against 0.96 s.)
+        long own = Dedupe.bytesFreed(extents);
+        if (own > 0) {
+          each[toShare.size()] = own;
+          toShare.add(dup);
+        }
+      } catch (IOException e) {
+        failed(dup, "cannot map the blocks of", e, run);
+      }
+    }
+    return toShare.isEmpty() ? null : LinkGroup.clone(g.kept(), toShare, g.digest(),
+        Arrays.copyOf(each, toShare.size()), g.compared());
   }
 
   /**
@@ -175,41 +80,119 @@ public final class Cloner {
    * The space freed is what each duplicate's unshared blocks occupied when the plan mapped
    * them (mapping them again here took the sharing stage of the mixed tree 0.65-0.67 s against
    * 0.54-0.60 s): a file changed since is not shared, and so not counted.
+   *
+   * <p>Of a group not compared whole ({@link LinkGroup#compared}), a duplicate the kernel finds
+   * to differ from the kept file is no duplicate of it: it is offered to the next file kept, and
+   * if it differs from all of them (up to {@link #MOST_KEPT}) it is kept itself, for the files
+   * after it. Its links then name it as their kept file.
    */
   public static GroupResult clone(LinkGroup group, LinkOps ops, Function<Name, Path> realPath,
       RunContext run) {
-    Path shownKept = group.kept().firstName().path();
-    List<GroupResult.Link> cloned = new ArrayList<>();
-    long bytes = 0;
-    long disk = 0;
-    try (Dedupe.Source src = Dedupe.Source.open(realPath.apply(group.kept().firstName()),
-        group.kept().stat())) {
-      for (int i = 0; i < group.duplicates().size(); i++) {
-        Inode dup = group.duplicates().get(i);
-        try {
-          if (ops.share(src, realPath.apply(dup.firstName()), dup.stat())
-              == Dedupe.Outcome.SHARED) {
-            cloned.add(new GroupResult.Link(dup.firstName(), shownKept));
-            bytes += dup.size();
-            disk += group.diskBytesEach()[i];
-            continue;
-          }
-          // bytes differ: of which file? what was equal before them is shared, harmlessly
-          src.checkUnchanged();
-          run.changed(dup.firstName().path());
-        } catch (ChangedDuringRunException e) {
-          src.checkUnchanged();
-          run.changed(dup.firstName().path());
-        } catch (IOException e) {
-          run.problems().error("cannot clone", dup.firstName().path(), e);
+    return new Sharing(group, ops, realPath, run).run();
+  }
+
+  /** The sharing of one group: the files kept so far, each open, and what was freed. */
+  private static final class Sharing {
+    /** A file whose blocks duplicates come to share, open for the group, and those that did. */
+    private record Kept(Name name, Dedupe.Source source, List<GroupResult.Link> cloned) {}
+
+    private final LinkGroup group;
+    private final LinkOps ops;
+    private final Function<Name, Path> realPath;
+    private final RunContext run;
+    private final List<Kept> kept = new ArrayList<>(1);
+    private long bytes;
+    private long disk;
+
+    Sharing(LinkGroup group, LinkOps ops, Function<Name, Path> realPath, RunContext run) {
+      this.group = group;
+      this.ops = ops;
+      this.realPath = realPath;
+      this.run = run;
+    }
+
+    GroupResult run() {
+      try {
+        kept.add(open(group.kept()));
+        for (int i = 0; i < group.duplicates().size(); i++) {
+          share(group.duplicates().get(i), group.diskBytesEach()[i]);
+        }
+      } catch (KeptChanged e) {
+        run.changed(e.name.path()); // the rest of its group is left as it is
+      } catch (ChangedDuringRunException e) {
+        run.changed(group.kept().firstName().path());
+      } catch (IOException e) {
+        run.problems().error("cannot clone to", group.kept().firstName().path(), e);
+      } finally {
+        for (Kept k : kept) {
+          k.source().close();
         }
       }
-    } catch (ChangedDuringRunException e) {
-      run.changed(shownKept); // the rest of its group is left as it is
-    } catch (IOException e) {
-      run.problems().error("cannot clone to", shownKept, e);
+      List<GroupResult.Link> cloned = new ArrayList<>();
+      for (Kept k : kept) {
+        cloned.addAll(k.cloned()); // those of each kept file together, the group's own first
+      }
+      return new GroupResult(group, cloned, bytes, disk);
     }
-    return new GroupResult(group, cloned, bytes, disk);
+
+    /** One duplicate shared with the first kept file the kernel finds its bytes equal to. */
+    private void share(Inode dup, long diskBytes) throws KeptChanged {
+      Path path = realPath.apply(dup.firstName());
+      try {
+        for (Kept k : kept) {
+          if (ops.share(k.source(), path, dup.stat()) == Dedupe.Outcome.SHARED) {
+            k.cloned().add(new GroupResult.Link(dup.firstName(), k.name().path()));
+            bytes += dup.size();
+            disk += diskBytes;
+            return;
+          }
+          // bytes differ, and the duplicate is as the walk saw it: is the kept file?
+          checkUnchanged(k);
+          if (group.compared()) { // both were read equal: one was written without a trace
+            run.changed(dup.firstName().path());
+            return;
+          }
+        }
+        if (!group.compared() && kept.size() < MOST_KEPT) {
+          kept.add(open(dup)); // equal to no file kept: perhaps to one after it
+        }
+      } catch (ChangedDuringRunException e) {
+        for (Kept k : kept) {
+          checkUnchanged(k); // the duplicate's, or a kept file's change?
+        }
+        run.changed(dup.firstName().path());
+      } catch (IOException e) {
+        run.problems().error("cannot clone", dup.firstName().path(), e);
+      }
+    }
+
+    private Kept open(Inode inode) throws IOException {
+      return new Kept(inode.firstName(),
+          Dedupe.Source.open(realPath.apply(inode.firstName()), inode.stat()),
+          new ArrayList<>());
+    }
+
+    private static void checkUnchanged(Kept k) throws KeptChanged {
+      try {
+        k.source().checkUnchanged();
+      } catch (IOException e) { // not the file read any more, or no answer: taken as changed
+        throw new KeptChanged(k.name());
+      }
+    }
+  }
+
+  /**
+   * A file kept for its group changed during the run: the rest of the group is left. Not an
+   * {@code IOException}, so that no handler of a duplicate's failure takes it for one.
+   */
+  private static final class KeptChanged extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient Name name;
+
+    KeptChanged(Name name) {
+      super("changed during the run", null, false, false);
+      this.name = name;
+    }
   }
 
   private static void failed(Inode inode, String action, IOException e, RunContext run) {

@@ -118,6 +118,10 @@ public final class Linker implements AutoCloseable {
   }
 
   public GroupResult link(LinkGroup group) {
+    if (!group.compared()) { // only a clone, which the kernel compares, may skip the bytes
+      throw new IllegalArgumentException("files not compared whole are never linked: "
+          + group.kept().firstName().path());
+    }
     Target target = new Target(group.kept().firstName(), group.kept().stat());
     List<GroupResult.Link> linked = new ArrayList<>();
     List<FileStat> kept = new ArrayList<>(1);

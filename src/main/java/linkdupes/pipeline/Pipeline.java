@@ -26,6 +26,7 @@ import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.hash.ContentReader;
 import linkdupes.hash.Digests;
+import linkdupes.link.CloneDevices;
 import linkdupes.link.Cloner;
 import linkdupes.link.GroupResult;
 import linkdupes.link.Leftovers;
@@ -87,12 +88,13 @@ public final class Pipeline {
       List<int[]> sizeGroups = Grouping.bySize(scan.candidates());
       log("size", sizeGroups.size(), "groups");
       Function<Name, Path> realPath = realPaths(scan);
-      List<ContentGroup> same = byContent(scan, sizeGroups, cache, realPath);
+      CloneDevices devices = options.method() == Method.HARDLINK ? null
+          : new CloneDevices(options.method() == Method.AUTO, realPath, run);
+      List<ContentGroup> same = byContent(scan, sizeGroups, cache, realPath, devices);
       List<LinkGroup> clones = List.of();
       Map<String, Method> fileSystems = Map.of();
-      if (options.method() != Method.HARDLINK) {
-        Cloner.Split split = Cloner.byDevice(same, options.method() == Method.AUTO, realPath,
-            run);
+      if (devices != null) {
+        CloneDevices.Split split = devices.split(same);
         fileSystems = split.fileSystems();
         clones = clonePlan(split.toClone(), realPath);
         same = split.toLink();
@@ -133,9 +135,14 @@ public final class Pipeline {
    * The size groups split into groups of equal content. They go through the inode and content
    * stages a batch at a time, so that only the inodes still in a group of duplicates outlive
    * their batch; each stage is given what the cache knows, and what the stages read is kept.
+   * When a clone is to share blocks ({@code devices}, and not a dry run) and no report needs
+   * digests, files with equal first and last blocks on a device that shares blocks are not
+   * read further: the kernel compares them whole as it shares them
+   * ({@link CloneDevices#leaveToKernel}).
    */
   private List<ContentGroup> byContent(ScanResult scan, List<int[]> sizeGroups,
-      CacheSession cache, Function<Name, Path> realPath) {
+      CacheSession cache, Function<Name, Path> realPath, CloneDevices devices) {
+    boolean kernelCompares = devices != null && !options.dryRun() && !options.digests();
     FileTable table = scan.candidates();
     // followed symlinks may lead out of the roots: names there are never replaced
     List<Path> realRoots = realRoots(scan);
@@ -157,7 +164,13 @@ public final class Pipeline {
         }
         Digests known = cache.lookUp(inodes);
         ContentReader.Found ends = reader.byEnds(inodes, known);
-        ContentReader.Found whole = reader.byContent(ends.open(), known);
+        List<List<Inode>> open = ends.open();
+        if (kernelCompares) {
+          CloneDevices.Unread unread = devices.leaveToKernel(open);
+          same.addAll(unread.toKernel());
+          open = unread.toRead();
+        }
+        ContentReader.Found whole = reader.byContent(open, known);
         cache.record(inodes, known, realPath, ends.learned(), whole.learned());
         same.addAll(ends.same());
         same.addAll(whole.same());
@@ -259,7 +272,7 @@ public final class Pipeline {
           parts.add(e.getValue());
         }
       }
-      split.add(parts.size() == g.inodes().size() ? g : new ContentGroup(parts, g.sha256()));
+      split.add(g.with(parts));
     }
     return split;
   }
@@ -319,7 +332,7 @@ public final class Pipeline {
       if (unchanged.size() == g.inodes().size()) {
         kept.add(g);
       } else if (unchanged.size() >= 2) {
-        kept.add(new ContentGroup(unchanged, g.sha256()));
+        kept.add(g.with(unchanged));
       }
     }
     return new Attributed(kept, compare ? Inode::attributes : NO_ATTRIBUTES, read);

@@ -20,14 +20,22 @@ import linkdupes.group.Inode;
  * @param method {@link Method#HARDLINK} or {@link Method#CLONE}
  * @param diskBytesEach of a clone, the space each duplicate's blocks no other file shares
  *     occupy, parallel to {@code duplicates}; null for hard links
+ * @param compared false for a clone whose files were found equal only in size and first and
+ *     last blocks ({@link linkdupes.group.ContentGroup#compared}): the kernel compares the rest
+ *     as it shares, and a file it finds different is not a duplicate of the kept one
  */
 public record LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest, long namesToLink,
     long bytesToFree, long diskBytesToFree, long duplicatesWithOutsideNames, Method method,
-    long[] diskBytesEach) {
+    long[] diskBytesEach, boolean compared) {
 
   public LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest) {
+    this(kept, duplicates, digest, true);
+  }
+
+  /** A group of {@code compared} content (see the record's parameter of that name). */
+  public LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest, boolean compared) {
     this(kept, duplicates, digest, names(duplicates), freed(duplicates), freedOnDisk(duplicates),
-        outside(duplicates), Method.HARDLINK, null);
+        outside(duplicates), Method.HARDLINK, null, compared);
   }
 
   /**
@@ -36,7 +44,7 @@ public record LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest, long 
    * frees is what their blocks not shared yet occupy, {@code diskBytesEach}, from their extents.
    */
   public static LinkGroup clone(Inode kept, List<Inode> duplicates, byte[] digest,
-      long[] diskBytesEach) {
+      long[] diskBytesEach, boolean compared) {
     long bytes = 0;
     long disk = 0;
     for (int i = 0; i < duplicates.size(); i++) {
@@ -44,7 +52,7 @@ public record LinkGroup(Inode kept, List<Inode> duplicates, byte[] digest, long 
       disk += diskBytesEach[i];
     }
     return new LinkGroup(kept, duplicates, digest, duplicates.size(), bytes, disk, 0,
-        Method.CLONE, diskBytesEach);
+        Method.CLONE, diskBytesEach, compared);
   }
 
   public boolean isClone() {

@@ -89,7 +89,7 @@ public final class Planner {
     for (ContentGroup same : contentGroups) {
       List<Inode> content = same.inodes();
       if (samePolicyKey(content)) { // the common case: one device, one owner, one mode
-        groups.add(group(content, same.sha256()));
+        groups.add(group(content, same));
         continue;
       }
       Map<Place, Map<Policy.Key, List<Inode>>> byDevice = new LinkedHashMap<>();
@@ -105,7 +105,7 @@ public final class Planner {
         otherMetadata += namesOutsideLargest(new ArrayList<>(parts.values()));
         for (List<Inode> part : parts.values()) {
           if (part.size() >= 2) {
-            groups.add(group(part, same.sha256()));
+            groups.add(group(part, same));
           }
         }
       }
@@ -226,12 +226,12 @@ public final class Planner {
     return total - largest;
   }
 
-  private LinkGroup group(List<Inode> inodes, byte[] sha256) {
+  private LinkGroup group(List<Inode> inodes, ContentGroup of) {
     List<Inode> sorted = new ArrayList<>(inodes);
     sorted.sort(keepOrder);
     Inode kept = sorted.get(0);
     List<Inode> duplicates = List.copyOf(sorted.subList(1, sorted.size()));
-    return new LinkGroup(kept, duplicates, sha256);
+    return new LinkGroup(kept, duplicates, of.sha256(), of.compared());
   }
 
   /** Best candidate to keep first. */

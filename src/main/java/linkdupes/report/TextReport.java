@@ -81,6 +81,10 @@ public final class TextReport {
             + (dryRun ? ", would free " : ", freed ") + size(g.diskBytesFreed()) + " on disk");
         out.println("  keep " + Paths.display(kept));
         for (GroupResult.Link link : g.linked()) {
+          if (!link.kept().equals(kept)) { // the kernel found the first kept file's bytes other
+            kept = link.kept();
+            out.println("  keep " + Paths.display(kept) + "  (other bytes than the file above)");
+          }
           out.println("  clone " + Paths.display(link.name().path()));
         }
         continue;

@@ -2,6 +2,7 @@ package linkdupes.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -73,6 +74,18 @@ class LinkerTest {
     assertEquals(List.of(b), r.linked().stream().map(l -> l.name().path()).toList());
     assertEquals(7, r.bytesFreed());
     assertTrue(temporaries().isEmpty());
+  }
+
+  /** Equal ends and sizes are a clone's to check (the kernel compares); a link never trusts them. */
+  @Test
+  void neverLinksFilesWhoseBytesWereNotAllCompared() throws IOException {
+    Path a = write("a", "one content");
+    Path b = write("b", "one CONTENT");
+    long before = ino(b);
+    assertThrows(IllegalArgumentException.class, () -> linker(LinkOps.SYSTEM)
+        .link(new LinkGroup(inode(a), List.of(inode(b)), null, false)));
+    assertEquals(before, ino(b));
+    assertEquals("one CONTENT", Files.readString(b));
   }
 
   @Test
