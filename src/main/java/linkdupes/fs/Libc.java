@@ -40,6 +40,8 @@ final class Libc {
   static final int O_CLOEXEC = 02000000;
   static final int O_NONBLOCK = 04000;
   static final int O_NOCTTY = 0400;
+  /** Reads leave the access time alone; for the file's owner, or with CAP_FOWNER (else EPERM). */
+  static final int O_NOATIME = 01000000;
   static final int AT_EMPTY_PATH = 0x1000;
   static final int AT_SYMLINK_NOFOLLOW = 0x100;
   static final int STATX_BASIC_STATS = 0x7ff;
