@@ -32,8 +32,17 @@ public final class Dedupe {
   private static final int FIEMAP_FLAG_SYNC = 1;
   private static final int FIEMAP_HEADER = 32;
   private static final int FIEMAP_EXTENT = 56;
-  /** Extents asked for per call; a file with more is asked again from where the last ended. */
-  private static final int EXTENTS_PER_CALL = 128;
+  /**
+   * Extents asked for per call; a file with more is asked again from where the last ended. Most
+   * files have one or two; the kernel's answer is copied in and out whole on each call.
+   */
+  private static final int EXTENTS_PER_CALL = 32;
+  /**
+   * Each thread's memory for one {@code FIEMAP} answer: one array of 7 KiB per file made the
+   * mapping of the mixed test tree's 7,700 copies collect 55 MB of garbage.
+   */
+  private static final ThreadLocal<byte[]> FIEMAP_ARG =
+      ThreadLocal.withInitial(() -> new byte[FIEMAP_HEADER + EXTENTS_PER_CALL * FIEMAP_EXTENT]);
   /**
    * The most bytes one call is asked to compare and share: the kernel's own limit per call
    * (Linux caps a request at 1 GiB), so that a file up to this size is compared whole before
@@ -329,7 +338,7 @@ public final class Dedupe {
 
     List<Extent> extents() throws IOException {
       List<Extent> all = new ArrayList<>();
-      byte[] arg = new byte[FIEMAP_HEADER + EXTENTS_PER_CALL * FIEMAP_EXTENT];
+      byte[] arg = FIEMAP_ARG.get();
       ByteBuffer b = ByteBuffer.wrap(arg).order(ByteOrder.nativeOrder());
       long start = 0;
       while (true) {

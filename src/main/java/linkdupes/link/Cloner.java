@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import linkdupes.base.RunContext;
+import linkdupes.base.Workers;
 import linkdupes.fs.ChangedDuringRunException;
 import linkdupes.fs.Dedupe;
 import linkdupes.fs.LinkOps;
@@ -34,22 +35,26 @@ public final class Cloner {
 
   /**
    * The clone groups of a plan: of each group's duplicates, those with blocks no other file
-   * shares, with the space those blocks would free.
-   * Groups with none left are dropped. A file that changed since the walk leaves its group.
+   * shares, with the space those blocks would free, mapped on up to {@code threads} threads
+   * (the file system's work: on btrfs, 150-200 ms of one core for the mixed test tree's 7,089
+   * copies). Groups with none left are dropped. A file that changed since the walk leaves its
+   * group.
    */
-  public static List<LinkGroup> measure(List<LinkGroup> groups, Function<Name, Path> realPath,
-      RunContext run) {
-    List<LinkGroup> measured = new ArrayList<>(groups.size());
-    for (LinkGroup g : groups) {
-      LinkGroup left = measure(g, realPath, run);
-      if (left != null) {
-        measured.add(left);
+  public static List<LinkGroup> measure(List<LinkGroup> groups, int threads,
+      Function<Name, Path> realPath, RunContext run) {
+    LinkGroup[] measured = new LinkGroup[groups.size()];
+    Workers.forEachIndex(groups.size(), threads, r -> new Thread(r, "linkdupes-map").start(),
+        () -> k -> measured[k] = measure(groups.get(k), realPath, run));
+    List<LinkGroup> left = new ArrayList<>(groups.size());
+    for (LinkGroup g : measured) {
+      if (g != null) {
+        left.add(g);
       }
     }
-    return measured;
+    return left;
   }
 
-  /** One group as {@link #measure(List, Function, RunContext)} leaves it, or null. */
+  /** One group as {@link #measure(List, int, Function, RunContext)} leaves it, or null. */
   private static LinkGroup measure(LinkGroup g, Function<Name, Path> realPath, RunContext run) {
     List<Inode> toShare = new ArrayList<>();
     long[] each = new long[g.duplicates().size()];

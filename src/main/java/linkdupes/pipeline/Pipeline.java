@@ -188,7 +188,8 @@ public final class Pipeline {
   private List<LinkGroup> clonePlan(List<ContentGroup> same, Function<Name, Path> realPath) {
     // mode, owner, time, attributes and folder access all ignored; only which copy is kept
     Policy none = new Policy(true, true, false, options.policy().keepNewest(), true, true);
-    return Cloner.measure(new Planner(none).plan(same).groups(), realPath, run);
+    return Cloner.measure(new Planner(none).plan(same).groups(),
+        Math.min(LINK_THREADS, options.threads()), realPath, run);
   }
 
   /** The rows of the size groups, as the cache is told them before it is looked up. */
