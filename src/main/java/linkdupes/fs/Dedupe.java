@@ -223,7 +223,10 @@ public final class Dedupe {
         long size = dupStat.size();
         long offset = 0;
         while (offset < size) {
-          long done = dedupeRange(kept, dst, offset, Math.min(BYTES_PER_CALL, size - offset));
+          long length = Math.min(BYTES_PER_CALL, size - offset);
+          kept.readAhead(offset, length);
+          dst.readAhead(offset, length);
+          long done = dedupeRange(kept, dst, offset, length);
           if (done < 0) {
             // a duplicate written to since the walk is "changed", not merely different
             dst.checkUnchanged("while its bytes were compared");
@@ -364,6 +367,18 @@ public final class Dedupe {
         Extent last = all.get(all.size() - 1);
         start = last.logical() + last.length();
       }
+    }
+
+    /**
+     * Asks the kernel to read a range into memory ahead, in large reads: its comparison reads
+     * a page at a time, each waiting for the disk, with no read-ahead of its own. Sharing
+     * the copies of the mixed test tree with their pages out of memory (a plain C loop of
+     * FIDEDUPERANGE over the same 7,089 pairs, 2 threads) took 14.3-17.5 s without, 4.1-4.2 s
+     * with. A file whose pages are in memory costs a look at each. Only advice: an error
+     * changes nothing, and the comparison reads what it needs anyway.
+     */
+    void readAhead(long offset, long length) {
+      Libc.posix_fadvise(fd, offset, length, Libc.POSIX_FADV_WILLNEED);
     }
 
     IOException failure(int errno) {

@@ -74,6 +74,11 @@ final class Libc {
 
   static native int close(int fd);
 
+  /** {@code posix_fadvise(2)}: returns the error number itself (0 for none), not -1. */
+  static native int posix_fadvise(int fd, long offset, long len, int advice);
+
+  static final int POSIX_FADV_WILLNEED = 3;
+
   static final int AT_FDCWD = -100;
 
   static native int linkat(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags);
