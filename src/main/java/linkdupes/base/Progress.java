@@ -19,7 +19,12 @@ public interface Progress extends AutoCloseable {
   /** Reading is done; linking begins, {@code groups} groups. */
   default void linking(long groups) {}
 
-  /** One more group linked. */
+  /** Reading is done; cloning (sharing blocks) begins, {@code groups} groups; as linking. */
+  default void cloning(long groups) {
+    linking(groups);
+  }
+
+  /** One more group linked (or cloned). */
   default void linkedGroup() {}
 
   /** The run's work is done: the last state is drawn before the report is printed. */

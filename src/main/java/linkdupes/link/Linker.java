@@ -73,7 +73,11 @@ public final class Linker implements AutoCloseable {
    */
   public static List<GroupResult> linkAll(List<LinkGroup> groups, int threads, LinkOps ops,
       Function<Name, Path> realPath, RunContext run) {
-    run.progress().linking(groups.size());
+    if (!groups.isEmpty() && groups.stream().allMatch(LinkGroup::isClone)) {
+      run.progress().cloning(groups.size());
+    } else {
+      run.progress().linking(groups.size());
+    }
     GroupResult[] results = new GroupResult[groups.size()];
     int n = Math.max(1, Math.min(threads, groups.size()));
     Workers.forEachIndex(groups.size(), n, r -> new Thread(r, "linkdupes-link").start(),

@@ -16,6 +16,7 @@ import linkdupes.cache.Candidates;
 import linkdupes.cache.RunLock;
 import linkdupes.fs.Attributes;
 import linkdupes.fs.ChangedDuringRunException;
+import linkdupes.fs.Dedupe;
 import linkdupes.fs.FolderAccess;
 import linkdupes.fs.LinkOps;
 import linkdupes.fs.Mounts;
@@ -146,7 +147,8 @@ public final class Pipeline {
     FileTable table = scan.candidates();
     // followed symlinks may lead out of the roots: names there are never replaced
     List<Path> realRoots = realRoots(scan);
-    run.progress().reading(bytesToRead(table, sizeGroups), run.tally().bytesRead);
+    run.progress().reading(bytesToRead(table, sizeGroups,
+        kernelCompares && options.method() == Method.CLONE), run.tally().bytesRead);
     List<ContentGroup> same = new ArrayList<>();
     if (sizeGroups.isEmpty()) {
       return same; // nothing to read: no reader, and no wait for its native calls
@@ -411,11 +413,17 @@ public final class Pipeline {
     return batches;
   }
 
-  /** The most bytes the content stages read: names of one inode are read once. */
-  private static long bytesToRead(FileTable table, List<int[]> sizeGroups) {
+  /**
+   * The most bytes the content stages read: names of one inode are read once; of a file the
+   * kernel is to compare ({@code endsOnly}), its first and last blocks.
+   */
+  private static long bytesToRead(FileTable table, List<int[]> sizeGroups, boolean endsOnly) {
     long bytes = 0;
     for (int[] g : sizeGroups) {
-      bytes += table.size(g[0]) * g.length;
+      long size = table.size(g[0]);
+      boolean ends = endsOnly && !ContentReader.isWhollyRead(size)
+          && size <= Dedupe.BYTES_PER_CALL;
+      bytes += (ends ? 2L * ContentReader.BLOCK : size) * g.length;
     }
     return bytes;
   }

@@ -54,6 +54,8 @@ public final class ProgressDisplay {
     private volatile long toRead;
     private volatile long groups;
     private volatile String stage = "walk";
+    /** The last stage shares blocks (--method clone) rather than links names. */
+    private volatile boolean cloning;
     private volatile boolean done;
     private int width = 80;
 
@@ -68,7 +70,7 @@ public final class ProgressDisplay {
       return switch (s) {
         case "walk" -> builder("Walking", -1, " files").build();
         case "read" -> builder("Reading", Math.max(1, toRead >> 20), " MiB").build();
-        default -> builder("Linking", groups, " groups").build();
+        default -> builder(cloning ? "Cloning" : "Linking", groups, " groups").build();
       };
     }
 
@@ -157,6 +159,12 @@ public final class ProgressDisplay {
     public void linking(long groups) {
       this.groups = groups;
       stage = "link";
+    }
+
+    @Override
+    public void cloning(long groups) {
+      cloning = true;
+      linking(groups);
     }
 
     @Override
