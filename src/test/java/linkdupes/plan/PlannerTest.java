@@ -85,6 +85,21 @@ class PlannerTest {
         .groups().get(0).kept());
   }
 
+  /**
+   * A clone keeps every file's metadata: none of it parts files, and the file made first (its
+   * inode number) keeps its blocks, whatever the times, links or names.
+   */
+  @Test
+  void aCloneKeepsTheFileMadeFirstAndPartsNoneForTheirMetadata() {
+    Inode made = inode(1, 1, 90, 0600, 1000, "z");
+    Inode older = inode(1, 1, 10, 0644, 0, "a");
+    Inode linked = inode(1, 3, 50, 0755, 1000, "b", "c", "d");
+    LinkPlan plan = Planner.forClones().plan(same(List.of(linked, older, made)));
+    assertEquals(1, plan.groups().size());
+    assertSame(made, plan.groups().get(0).kept());
+    assertEquals(List.of(older, linked), plan.groups().get(0).duplicates());
+  }
+
   @Test
   void breaksTiesByRootGivenFirstThenPath() {
     Inode laterRoot = file("r1/a");
