@@ -12,9 +12,15 @@ import linkdupes.cli.ExitCode;
 import linkdupes.fs.LinkOps;
 import linkdupes.pipeline.Format;
 import linkdupes.pipeline.Options;
+import linkdupes.pipeline.JournalQuery;
 import linkdupes.pipeline.Pipeline;
+import linkdupes.pipeline.Split;
+import linkdupes.pipeline.Subcommand;
+import linkdupes.pipeline.Undo;
+import linkdupes.report.JournalReport;
 import linkdupes.report.ProgressDisplay;
 import linkdupes.report.Reports;
+import linkdupes.report.TakeBackReport;
 
 /**
  * Entry point: the command line parsed into options, the pipeline run with them, the report
@@ -35,6 +41,9 @@ public final class Main {
   /** With other link operations than the system's: for tests that inject failures. */
   public static int run(String[] args, PrintStream out, PrintStream err, LinkOps ops) {
     Cli.Parsed parsed = Cli.parse(args, out, err);
+    if (parsed.subcommand() != null) {
+      return runSubcommand(parsed.subcommand(), out, err, ops);
+    }
     if (parsed.options() == null) {
       return parsed.exitCode();
     }
@@ -71,6 +80,38 @@ public final class Main {
       // disk); text is left alone, so that `| head` or quitting a pager is no error
       problems.error("cannot write the report to standard output");
     }
+    return problems.errorCount() > 0 ? ExitCode.SOME_FAILED : ExitCode.OK;
+  }
+
+  /**
+   * {@code journal}, {@code undo} or {@code split}: its report on {@code out}, a refusal or
+   * failure in one line on {@code err} and exit code 1.
+   */
+  private static int runSubcommand(Subcommand sub, PrintStream out, PrintStream err,
+      LinkOps ops) {
+    Options.Report asked = sub.report();
+    Problems problems = new Problems(err, asked.quiet());
+    RunContext run = new RunContext(problems, new Tally());
+    try {
+      if (sub instanceof Subcommand.ListJournal j) {
+        JournalReport report = new JournalReport(out, asked.format());
+        if (j.run() > 0) {
+          report.names(JournalQuery.names(j.journal(), j.run()));
+        } else {
+          report.runs(JournalQuery.runs(j.journal()));
+        }
+      } else if (sub instanceof Subcommand.Undo u) {
+        new TakeBackReport(out, asked.verbosity(), asked.quiet()).undo(Undo.run(u, ops, run));
+      } else if (sub instanceof Subcommand.Split s) {
+        new TakeBackReport(out, asked.verbosity(), asked.quiet()).split(Split.run(s, ops, run));
+      }
+    } catch (IOException | RuntimeException e) {
+      err.println("linkdupes: " + (e.getMessage() == null ? e.getClass().getName()
+          : e.getMessage()));
+      err.flush();
+      return ExitCode.SOME_FAILED;
+    }
+    out.flush();
     return problems.errorCount() > 0 ? ExitCode.SOME_FAILED : ExitCode.OK;
   }
 }

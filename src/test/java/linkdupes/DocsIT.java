@@ -147,6 +147,35 @@ class DocsIT {
         Set.copyOf(run.out().lines().toList()), run.out());
   }
 
+  /** The subcommands: in the man page with their own options, and offered by the completion. */
+  @Test
+  void theManPageAndTheCompletionHaveEverySubcommandAndItsOptions() throws Exception {
+    List<String> commands = section(manPage(), "COMMANDS");
+    List<String> synopsis = section(manPage(), "SYNOPSIS");
+    for (var sub : spec().subcommands().values()) {
+      String name = sub.getCommandName();
+      assertTrue(commands.contains(".SS " + name), name + " has a section: " + commands);
+      assertTrue(synopsis.contains(".B linkdupes " + name), name + " in the synopsis");
+      for (var o : sub.getCommandSpec().options()) {
+        if (!o.usageHelp()) {
+          assertTrue(commands.stream().anyMatch(l -> l.contains("\\fB" + roff(o.longestName())
+              + "\\fR")), name + " " + o.longestName() + " is documented");
+        }
+      }
+    }
+    String script = """
+        source "$1" 2>/dev/null
+        COMP_LINE="linkdupes "; COMP_POINT=${#COMP_LINE}
+        COMP_WORDS=(linkdupes ""); COMP_CWORD=1
+        _complete_linkdupes linkdupes "" linkdupes 2>/dev/null
+        printf '%s\\n' "${COMPREPLY[@]}"
+        """;
+    CommandRun run = Subprocess.bash(script, COMPLETION.toString()).run();
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().lines().toList().containsAll(List.of("journal", "undo", "split")),
+        run.out());
+  }
+
   /** The values offered are the words the help and the README use, not the constants. */
   @ParameterizedTest
   @CsvSource({"--method, hardlink clone auto", "--format, text json csv"})

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 class LayersTest {
   /** From the ground up: a package may use those before it, never one after. */
   static final List<String> LAYERS = List.of(
-      "base", "fs", "scan", "group", "hash", "plan", "link", "cache", "pipeline", "report",
-      "cli", "entry");
+      "base", "fs", "scan", "group", "hash", "plan", "link", "cache", "journal", "pipeline",
+      "report", "cli", "entry");
 
   private static final JavaClasses MAIN = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -18,7 +18,7 @@ import org.sqlite.util.OSInfo;
  * loaded from there, it saves the launcher's run over an empty folder, with the default cache,
  * 81 ms (median of 30 runs, alternating builds).
  */
-final class NativeLibrary {
+public final class NativeLibrary {
   private NativeLibrary() {}
 
   /**
@@ -26,7 +26,7 @@ final class NativeLibrary {
    * missing or differs in any byte from the copy in the jar: the folder is private to the user
    * ({@link PrivateFolder}), and what is loaded from it is still the jar's own library.
    */
-  static void prepare(Path cache) {
+  public static void prepare(Path cache) {
     if (System.getProperty("org.sqlite.lib.path") != null) {
       return; // chosen already, by an earlier run in this JVM or by the user
     }

@@ -20,12 +20,12 @@ import linkdupes.fs.Identity;
  * other user's reach: no one else can plant, replace or redirect them. Folders made here are
  * 0700 and files 0600, so no one else can read which paths and digests they hold either.
  */
-final class PrivateFolder {
+public final class PrivateFolder {
   private PrivateFolder() {}
 
-  static final FileAttribute<Set<PosixFilePermission>> FOLDER =
+  public static final FileAttribute<Set<PosixFilePermission>> FOLDER =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-  static final FileAttribute<Set<PosixFilePermission>> FILE =
+  public static final FileAttribute<Set<PosixFilePermission>> FILE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private static final int S_IFMT = 0170000;
@@ -39,7 +39,7 @@ final class PrivateFolder {
    *
    * @return null when the cache may be used, else why not
    */
-  static String refusal(Path cache) throws IOException {
+  public static String refusal(Path cache) throws IOException {
     Path file = cache.toAbsolutePath().normalize();
     Path folder = file.getParent();
     if (folder == null) {

@@ -3,6 +3,7 @@ package linkdupes.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import linkdupes.pipeline.Options;
+import linkdupes.pipeline.Subcommand;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -17,8 +18,15 @@ import picocli.CommandLine;
 public final class Cli {
   private Cli() {}
 
-  /** What the command line asks: options to run with, or else an exit code and nothing to run. */
-  public record Parsed(Options options, int exitCode) {}
+  /**
+   * What the command line asks: options to run with, or a subcommand, or else an exit code and
+   * nothing to run.
+   */
+  public record Parsed(Options options, Subcommand subcommand, int exitCode) {
+    Parsed(Options options, int exitCode) {
+      this(options, null, exitCode);
+    }
+  }
 
   /**
    * Parses {@code args}. The help (-h) and the version (-V) are printed on {@code out} and
@@ -33,15 +41,22 @@ public final class Cli {
       if (help != null) {
         return new Parsed(null, help);
       }
-      return new Parsed(table.options(), ExitCode.OK);
+      if (parsed.hasSubcommand()) {
+        return new Parsed(null, table.subcommands.subcommand(
+            parsed.subcommand().commandSpec().name(),
+            OptionTable.defaultCache(System.getenv()), java.util.List.of(args)), ExitCode.OK);
+      }
+      return new Parsed(table.options(java.util.List.of(args)), ExitCode.OK);
     } catch (ParameterException e) {
       // an unknown option says more than the missing PATH it left behind (`linkdupes --bogus`)
       ParameterException first = e instanceof MissingParameterException
           && !cl.getUnmatchedArguments().isEmpty()
           ? new UnmatchedArgumentException(cl, cl.getUnmatchedArguments()) : e;
       PrintWriter w = cl.getErr();
+      String command = e.getCommandLine() == null || e.getCommandLine() == cl ? "linkdupes"
+          : "linkdupes " + e.getCommandLine().getCommandName();
       w.println("linkdupes: " + first.getMessage());
-      w.println("Try 'linkdupes --help' for more information.");
+      w.println("Try '" + command + " --help' for more information.");
       w.flush();
       return new Parsed(null, ExitCode.USAGE);
     }

@@ -52,6 +52,7 @@ public final class ManPage {
     StringBuilder r = new StringBuilder();
     header(r, spec);
     options(r, spec);
+    commands(r, spec);
     exitStatus(r, spec);
     environmentAndFiles(r);
     examples(r, spec.name());
@@ -73,6 +74,16 @@ public final class ManPage {
     for (PositionalParamSpec p : spec.positionalParameters()) {
       r.append("[\\fIOPTION\\fR]... \\fI").append(escape(p.paramLabel())).append("\\fR");
       r.append(p.arity().max() > 1 ? "...\n" : "\n");
+    }
+    for (CommandLine sub : spec.subcommands().values()) {
+      r.append(".br\n.B ").append(name).append(' ').append(escape(sub.getCommandName()))
+          .append("\n[\\fIOPTION\\fR]...");
+      for (PositionalParamSpec p : sub.getCommandSpec().positionalParameters()) {
+        boolean optional = p.arity().min() == 0;
+        r.append(' ').append(optional ? "[" : "").append("\\fI").append(escape(p.paramLabel()))
+            .append("\\fR").append(p.arity().max() > 1 ? "..." : "").append(optional ? "]" : "");
+      }
+      r.append('\n');
     }
 
     r.append(".SH DESCRIPTION\n");
@@ -108,6 +119,40 @@ public final class ManPage {
     }
   }
 
+  /** COMMANDS: each subcommand, what it does, and its own options and arguments. */
+  private static void commands(StringBuilder r, CommandSpec spec) {
+    r.append(".SH COMMANDS\n").append(text(String.join(" ", spec.usageMessage().footer())))
+        .append('\n');
+    for (CommandLine sub : spec.subcommands().values()) {
+      CommandSpec s = sub.getCommandSpec();
+      r.append(".SS ").append(escape(sub.getCommandName())).append('\n');
+      for (String line : s.usageMessage().description()) {
+        r.append(text(line)).append('\n');
+      }
+      for (PositionalParamSpec p : s.positionalParameters()) {
+        r.append(".TP\n\\fI").append(escape(p.paramLabel())).append("\\fR")
+            .append(p.arity().max() > 1 ? "...\n" : "\n")
+            .append(text(description(p.description(), p.defaultValue()))).append('\n');
+      }
+      for (OptionSpec o : s.options()) {
+        if (o.usageHelp()) {
+          continue;
+        }
+        r.append(".TP\n");
+        List<String> names = List.of(o.names());
+        for (int i = 0; i < names.size(); i++) {
+          r.append(i == 0 ? "" : ", ").append("\\fB").append(escape(names.get(i)))
+              .append("\\fR");
+        }
+        if (o.arity().max() > 0) {
+          r.append(" \\fI").append(escape(o.paramLabel())).append("\\fR");
+        }
+        r.append('\n').append(text(description(o.description(), o.defaultValue())))
+            .append('\n');
+      }
+    }
+  }
+
   private static void exitStatus(StringBuilder r, CommandSpec spec) {
     r.append(".SH EXIT STATUS\n");
     for (Map.Entry<String, String> e : spec.usageMessage().exitCodeList().entrySet()) {
@@ -131,7 +176,12 @@ public final class ManPage {
         .append(text("The hash cache: an SQLite database with the digests of the files read, "
             + "so that later runs read only files that changed.")).append(' ')
         .append("Another file is chosen with \\fB\\-\\-cache\\fR; \\fB\\-\\-no\\-cache\\fR "
-            + "uses none.\n");
+            + "uses none.\n")
+        .append(".TP\n\\fIjournal.db\\fR beside the cache\n")
+        .append(text("The journal: every name a run replaced, with what it was, so that "
+            + "'linkdupes undo' can take the run back.")).append(' ')
+        .append("Another file is chosen with \\fB\\-\\-journal\\fR; "
+            + "\\fB\\-\\-no\\-journal\\fR keeps none.\n");
   }
 
   private static void examples(StringBuilder r, String name) {
@@ -148,6 +198,10 @@ public final class ManPage {
         + "blocks, each file its own, so that retagging one copy later leaves the other as it "
         + "is:",
         name + " --method clone /srv/music /srv/torrents");
+    example(r, "List the runs the journal holds, then take the last one back:",
+        name + " journal\n" + name + " undo 12");
+    example(r, "Give one file its own copy again before editing it in place:",
+        name + " split ~/Music/Artist/01.flac");
   }
 
   private static void example(StringBuilder r, String what, String command) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import linkdupes.base.Sizes;
+import linkdupes.journal.Journal;
 import linkdupes.pipeline.Format;
 import linkdupes.pipeline.Options;
 import linkdupes.plan.Method;
@@ -18,6 +19,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 
@@ -38,7 +40,7 @@ final class OptionTable {
   static final class Option<T> {
     final OptionSpec spec;
 
-    private Option(OptionSpec spec) {
+    Option(OptionSpec spec) {
       this.spec = spec;
     }
 
@@ -50,8 +52,9 @@ final class OptionTable {
 
   final CommandSpec spec = CommandSpec.create();
 
+  // not required of picocli, which would then ask it of a subcommand's command line too
   final PositionalParamSpec paths = positional(PositionalParamSpec.builder()
-      .paramLabel("PATH").arity("1..*").required(true)
+      .paramLabel("PATH").arity("0..*").required(false)
       .type(List.class).auxiliaryTypes(Path.class)
       .initialValue(new ArrayList<Path>())
       .description("Files or directories to deduplicate together."));
@@ -131,6 +134,17 @@ final class OptionTable {
           + "else ~/.cache/linkdupes/cache.db)."));
   final Option<Boolean> noCache = flag("Use no cache: read every candidate file.",
       "--no-cache");
+  final Option<Path> journal = add(OptionSpec.builder("--journal").paramLabel("FILE")
+      .type(Path.class)
+      .description("Record every name replaced, and what it was, in FILE, an SQLite "
+          + "database, so that 'linkdupes undo' can take a run back (default: journal.db "
+          + "beside the cache)."));
+  final Option<Boolean> noJournal = flag("Keep no journal: the run cannot be undone.",
+      "--no-journal");
+  final Option<Integer> maxLinks = add(OptionSpec.builder("--max-links").paramLabel("N")
+      .type(int.class).defaultValue("0").showDefaultValue(Help.Visibility.NEVER)
+      .description("Give no file more than N names (a file system's own limit still holds): "
+          + "for shares whose servers allow few links, and trees that need links to spare."));
   final Option<Boolean> waitForLock = flag("If another run holds the cache, wait for it to "
       + "finish (default: exit at once with code 3).", "--wait");
   final Option<Boolean> progress = add(OptionSpec.builder("--progress").type(Boolean.class)
@@ -164,7 +178,14 @@ final class OptionTable {
         .description("Show this help message and exit.").build());
     spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
         .description("Print version information and exit.").build());
+    spec.addSubcommand("journal", subcommands.journal);
+    spec.addSubcommand("undo", subcommands.undo);
+    spec.addSubcommand("split", subcommands.split);
+    spec.usageMessage().footerHeading("%n").footer("A folder named journal, undo or split is "
+        + "given as a path, ./split, so it is not taken for the command.");
   }
+
+  final SubcommandTable subcommands = new SubcommandTable();
 
   private PositionalParamSpec positional(PositionalParamSpec.Builder builder) {
     PositionalParamSpec p = builder.build();
@@ -240,7 +261,11 @@ final class OptionTable {
   }
 
   /** What was parsed, checked for options that contradict each other. */
-  Options options() {
+  Options options(List<String> args) {
+    if (((List<?>) paths.getValue()).isEmpty()) {
+      throw new MissingParameterException(spec.commandLine(), paths,
+          "Missing required parameter: 'PATH'");
+    }
     check(!(keepOldest.value() && keepNewest.value()),
         "--keep-oldest and --keep-newest cannot be used together");
     check(!(quiet.value() && verbose.value().length > 0),
@@ -273,12 +298,20 @@ final class OptionTable {
         minAge.value() == null ? Duration.ZERO : minAge.value());
     Policy policy = new Policy(ignoreMode.value(), ignoreOwner.value(), respectTime.value(),
         keepNewest.value(), ignoreXattrs.value(), ignoreFolderAccess.value());
-    Path cacheFile = noCache.value() ? null
-        : cache.value() != null ? cache.value() : defaultCache(System.getenv());
+    check(!(noJournal.value() && journal.value() != null),
+        "--journal and --no-journal cannot be used together");
+    check(maxLinks.value() == 0 || maxLinks.value() >= 2,
+        "--max-links must be at least 2 (a file and one more name)");
+    Path defaultCache = defaultCache(System.getenv());
+    Path cacheFile = noCache.value() ? null : cache.value() != null ? cache.value()
+        : defaultCache;
+    Path journalFile = noJournal.value() ? null : journal.value() != null ? journal.value()
+        : Journal.besideCache(cache.value() != null ? cache.value() : defaultCache);
     return new Options(roots, dryRun.value(),
         threads.value() == 0 ? Options.defaultThreads() : threads.value(), walk, policy,
-        method.value(),
-        new Options.Cache(cacheFile, waitForLock.value()), report());
+        method.value(), maxLinks.value(),
+        new Options.Cache(cacheFile, waitForLock.value(), journalFile), report(),
+        String.join(" ", args));
   }
 
   private Options.Report report() {

@@ -184,7 +184,7 @@ public final class Attributes {
   }
 
   /** A call that fills {@code buf} with up to {@code size} bytes, or says how many it needs. */
-  private interface Sized {
+  interface Sized {
     long call(byte[] buf, long size);
   }
 
@@ -193,7 +193,7 @@ public final class Attributes {
    * between (ERANGE); null where there are none (ENODATA, or EOPNOTSUPP: a file system that
    * keeps no attributes).
    */
-  private static byte[] sized(Sized call, Path path) throws IOException {
+  static byte[] sized(Sized call, Path path) throws IOException {
     while (true) {
       long n = call.call(null, 0);
       if (n < 0) {

@@ -40,6 +40,9 @@ final class Libc {
   static final int O_CLOEXEC = 02000000;
   static final int O_NONBLOCK = 04000;
   static final int O_NOCTTY = 0400;
+  static final int O_WRONLY = 01;
+  static final int O_CREAT = 0100;
+  static final int O_EXCL = 0200;
   /** Reads leave the access time alone; for the file's owner, or with CAP_FOWNER (else EPERM). */
   static final int O_NOATIME = 01000000;
   static final int AT_EMPTY_PATH = 0x1000;
@@ -73,6 +76,30 @@ final class Libc {
   static native long pread(int fd, long buffer, long count, long offset);
 
   static native int close(int fd);
+
+  static native int openat(int dirfd, byte[] path, int flags, int mode);
+
+  static native long pwrite(int fd, long buffer, long count, long offset);
+
+  /**
+   * {@code copy_file_range(2)} from and to the descriptors' own offsets (null pointers): the
+   * kernel copies, or on btrfs and XFS shares the blocks.
+   */
+  static native long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut,
+      long len, int flags);
+
+  static native int fdatasync(int fd);
+
+  static native int fchown(int fd, int uid, int gid);
+
+  static native int fchmod(int fd, int mode);
+
+  /** {@code futimens(2)}: {@code times} is two {@code struct timespec}, access then modification. */
+  static native int futimens(int fd, long[] times);
+
+  static native long llistxattr(byte[] path, byte[] list, long size);
+
+  static native int fsetxattr(int fd, byte[] name, byte[] value, long size, int flags);
 
   /** {@code posix_fadvise(2)}: returns the error number itself (0 for none), not -1. */
   static native int posix_fadvise(int fd, long offset, long len, int advice);
@@ -141,6 +168,12 @@ final class Libc {
       throw new ErrnoException(errno(), null, null, null);
     }
     return Statx.parse(statx);
+  }
+
+  /** The access time of a statx, in nanoseconds since 1970. */
+  static long atimeNanos(byte[] statx) {
+    ByteBuffer s = ByteBuffer.wrap(statx).order(java.nio.ByteOrder.nativeOrder());
+    return s.getLong(64) * 1_000_000_000L + (s.getInt(72) & 0xffffffffL);
   }
 
   /** The bytes a file occupies on its device ({@code stx_blocks}, of 512 bytes) of a statx. */

@@ -34,4 +34,10 @@ public final class PathBytes {
   public static Path resolve(Path dir, byte[] name) {
     return Jdk.resolve(dir, name);
   }
+
+  /** The path whose bytes, as {@link #of} gave them, are {@code bytes}. */
+  public static Path path(byte[] bytes) {
+    return available() ? resolve(Path.of("/"), bytes)
+        : Path.of(new String(bytes, StandardCharsets.UTF_8));
+  }
 }

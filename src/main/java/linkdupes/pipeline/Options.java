@@ -14,14 +14,20 @@ import linkdupes.scan.WalkSettings;
  * @param walk what the walk follows, skips and takes as candidates
  * @param policy which metadata must be equal to link, and which copy is kept
  * @param method hard links, clones, or each where it can be made
- * @param cache the hash cache
+ * @param maxLinks the most names one file may be given, 0 for no limit but the file system's
+ * @param cache the hash cache and the journal
  * @param report what is shown, and how
+ * @param commandLine the arguments as given, for the journal's record of the run
  */
 public record Options(List<Path> roots, boolean dryRun, int threads, WalkSettings walk,
-    Policy policy, Method method, Cache cache, Report report) {
+    Policy policy, Method method, int maxLinks, Cache cache, Report report,
+    String commandLine) {
 
-  /** The hash cache's file, or null for none; whether to wait for another run that holds it. */
-  public record Cache(Path file, boolean waitForLock) {}
+  /**
+   * The hash cache's file, or null for none; whether to wait for another run that holds it;
+   * the journal's file, or null for none.
+   */
+  public record Cache(Path file, boolean waitForLock, Path journal) {}
 
   /**
    * What is shown: the report's format; with -v (1) every group, with -vv (2) the debug log

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import linkdupes.base.Paths;
 import linkdupes.base.RunContext;
 import linkdupes.cache.CacheSession;
 import linkdupes.cache.Candidates;
@@ -31,6 +32,8 @@ import linkdupes.link.CloneDevices;
 import linkdupes.link.Cloner;
 import linkdupes.link.GroupResult;
 import linkdupes.link.Leftovers;
+import linkdupes.journal.Journal;
+import linkdupes.journal.LinkRun;
 import linkdupes.link.Linker;
 import linkdupes.plan.LinkGroup;
 import linkdupes.plan.LinkPlan;
@@ -63,6 +66,8 @@ public final class Pipeline {
   private final LinkOps ops;
   private final RunContext run;
   private final long start = System.nanoTime();
+  /** The journal, once a change is to be recorded in it; closed as the run ends. */
+  private Journal journal;
 
   /** The summary and what became of each group, in the plan's order. */
   public record Result(Summary summary, List<GroupResult> groups) {}
@@ -80,6 +85,16 @@ public final class Pipeline {
    *     to wait; nothing was done
    */
   public Result run() throws IOException, RunLock.HeldException {
+    try {
+      return runStages();
+    } finally {
+      if (journal != null) {
+        journal.close();
+      }
+    }
+  }
+
+  private Result runStages() throws IOException, RunLock.HeldException {
     VerifiedFile.loadInBackground();
     try (CacheSession cache = CacheSession.open(options.cache().file(),
         options.cache().waitForLock(), run)) {
@@ -111,6 +126,9 @@ public final class Pipeline {
       log("folder access", same.size(), "groups");
       LinkPlan plan = new Planner(options.policy(), attributed.fingerprints(), access,
           inode -> mounts.getOrDefault(inode, 0L)).plan(same).with(clones);
+      if (options.maxLinks() > 0) {
+        plan = plan.capped(options.maxLinks());
+      }
       log("plan", plan.groups().size(), "groups");
       List<GroupResult> results;
       long leftovers;
@@ -118,9 +136,20 @@ public final class Pipeline {
         results = planned(plan);
         leftovers = Leftovers.count(scan.leftovers());
       } else {
+        LinkRun journaled = journal(plan, scan, realPath);
+        log("journal", plan.groups().size(), "groups recorded");
         results = Linker.linkAll(plan.groups(), Math.min(LINK_THREADS, options.threads()), ops,
             realPath, run);
         log("act", results.size(), "groups");
+        if (journaled != null) {
+          try {
+            journaled.finished(results, Summary.Linked.of(results, 0).bytesFreed());
+            log("journal", results.size(), "groups marked");
+          } catch (IOException e) {
+            run.problems().warning("the journal " + Paths.display(options.cache().journal())
+                + " does not say what was done (undo looks at each name): " + e.getMessage());
+          }
+        }
         cache.linked(results);
         leftovers = Leftovers.remove(scan.leftovers(), ops, realPath, run);
       }
@@ -128,6 +157,28 @@ public final class Pipeline {
       run.progress().close();
       return new Result(summary(scan, plan, Summary.Linked.of(results, leftovers), fileSystems),
           results);
+    }
+  }
+
+  /**
+   * Records in the journal every name the plan is about to replace, committed before the first
+   * is; null (and a warning: the run goes on, but cannot be undone) where the journal cannot be
+   * used, and when there is nothing to change or no journal is kept.
+   */
+  private LinkRun journal(LinkPlan plan, ScanResult scan, Function<Name, Path> realPath) {
+    Path file = options.cache().journal();
+    if (file == null || plan.groups().isEmpty()) {
+      return null;
+    }
+    try {
+      journal = Journal.open(file);
+      return LinkRun.start(journal, realRoots(scan), options.commandLine(), plan.groups(),
+          realPath);
+    } catch (IOException | RuntimeException e) {
+      run.problems().warning("not keeping the journal " + Paths.display(file) + ": "
+          + (e.getMessage() == null ? e.toString() : e.getMessage())
+          + " (this run cannot be undone)");
+      return null;
     }
   }
 

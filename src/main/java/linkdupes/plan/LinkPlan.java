@@ -30,6 +30,43 @@ public record LinkPlan(List<LinkGroup> groups, long leftOtherMetadata, long left
     return new LinkPlan(List.copyOf(all), leftOtherMetadata, leftOtherDevice);
   }
 
+  /**
+   * This plan with no file given more than {@code maxLinks} names: each group of hard links
+   * cut, in its order, into groups whose kept file takes as many duplicates (all their names)
+   * as its links leave room for; the duplicate that does not fit is kept for those after it.
+   * Ten single files and a limit of 3 end as four files. Clones are left as they are.
+   */
+  public LinkPlan capped(int maxLinks) {
+    List<LinkGroup> all = new ArrayList<>(groups.size());
+    for (LinkGroup g : groups) {
+      if (g.isClone()) {
+        all.add(g);
+        continue;
+      }
+      var kept = g.kept();
+      long room = maxLinks - kept.nlink();
+      List<linkdupes.group.Inode> dups = new ArrayList<>();
+      for (var d : g.duplicates()) {
+        if (d.nameCount() <= room) {
+          dups.add(d);
+          room -= d.nameCount();
+        } else {
+          if (!dups.isEmpty()) {
+            all.add(new LinkGroup(kept, List.copyOf(dups), g.digest(), g.compared()));
+          }
+          kept = d;
+          room = maxLinks - d.nlink();
+          dups.clear();
+        }
+      }
+      if (!dups.isEmpty()) {
+        all.add(new LinkGroup(kept, List.copyOf(dups), g.digest(), g.compared()));
+      }
+    }
+    Planner.sortLargestFirst(all);
+    return new LinkPlan(List.copyOf(all), leftOtherMetadata, leftOtherDevice);
+  }
+
   /** Names to be replaced by a link to their group's kept inode. */
   public long namesToLink() {
     return groups.stream().mapToLong(LinkGroup::namesToLink).sum();

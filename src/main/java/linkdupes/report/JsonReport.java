@@ -82,7 +82,7 @@ public final class JsonReport {
    * bytes (a name that is not valid UTF-8, or one with characters shown escaped), the bytes
    * themselves in base64 as {@code FIELDBase64}, so that a script can act on the very file.
    */
-  private static void writePath(JsonGenerator g, String field, Path path) throws IOException {
+  static void writePath(JsonGenerator g, String field, Path path) throws IOException {
     String shown = Paths.display(path);
     g.writeStringField(field, shown);
     byte[] bytes = PathBytes.of(path);

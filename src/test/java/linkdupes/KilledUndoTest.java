@@ -1,0 +1,120 @@
+package linkdupes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import linkdupes.base.TemporaryNames;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An undo killed with SIGKILL at random instants, 20 times, loses nothing: every name holds its
+ * bytes after each kill, and the next undo finishes the work, leaving the tree as it was before
+ * the run it undoes (every name's bytes and metadata, each its own file) with no copy left over.
+ *
+ * <p>The undo runs in a JVM of its own ({@code java -cp <test class path> linkdupes.Main undo})
+ * killed with {@link Process#destroyForcibly()}, SIGKILL on Linux. How many kills landed while
+ * copies were being made is printed; the checks do not depend on it.
+ */
+class KilledUndoTest {
+  private static final int CONTENTS = 400;
+  private static final int KILLS = 20;
+
+  @TempDir Path tmp;
+
+  @Test
+  @Timeout(600)
+  void anUndoKilledAtAnyInstantLosesNothingAndTheNextOneFinishes() throws Exception {
+    Path root = Trees.mkdirs(tmp.resolve("tree"));
+    Path journal = tmp.resolve("state").resolve("journal.db");
+    Random random = new Random(42);
+    for (int c = 0; c < CONTENTS; c++) {
+      byte[] bytes = Trees.random(c, 8_000 + random.nextInt(40_000));
+      for (int k = 0; k < 2 + c % 3; k++) {
+        Path p = Trees.write(root.resolve("d" + (c * 7 + k) % 25).resolve("f" + c + "_" + k),
+            bytes);
+        if (k == 1) {
+          Trees.mode(p, "rw-r-----");
+        }
+      }
+    }
+    TakeBackTest.State before = TakeBackTest.state(root);
+    Map<String, String> bytes = digests(root);
+    CommandRun linked = CommandRun.main("--no-cache", "--journal", journal, "-p", root);
+    linked.assertCleanSuccess();
+
+    int landed = 0;
+    for (int kill = 0; kill < KILLS; kill++) {
+      // killed as it starts a randomly drawn copy (each begins with a temporary name), so that
+      // every kill lands in the middle of the work and each attempt leaves some of it done
+      int copies = 1 + random.nextInt(30);
+      try (WatchService watch = root.getFileSystem().newWatchService()) {
+        try (Stream<Path> dirs = Files.list(root)) {
+          for (Path d : dirs.toList()) {
+            d.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+          }
+        }
+        Process p = Subprocess.linkdupes("undo", "--journal", journal, "1")
+            .start(tmp.resolve("out.txt"), tmp.resolve("err.txt"));
+        int seen = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (p.isAlive() && seen < copies && System.nanoTime() < deadline) {
+          WatchKey key = watch.poll(2, TimeUnit.MILLISECONDS);
+          if (key != null) {
+            for (WatchEvent<?> e : key.pollEvents()) {
+              seen += e.kind() == StandardWatchEventKinds.OVERFLOW
+                  || TemporaryNames.isTemporary(e.context().toString()) ? 1 : 0;
+            }
+            key.reset();
+          }
+        }
+        boolean alive = p.isAlive();
+        p.destroyForcibly();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "a killed undo did not end");
+        landed += alive ? 1 : 0;
+      }
+      assertEquals(bytes, digests(root), "after kill " + (kill + 1) + ": every name, its bytes");
+    }
+    System.out.println("KilledUndoTest: " + landed + " of " + KILLS + " kills landed while the "
+        + "undo ran");
+
+    CommandRun finish = Subprocess.linkdupes("undo", "--journal", journal, "1").run();
+    assertEquals(0, finish.exitCode(), finish::toString);
+    TakeBackTest.State after = TakeBackTest.state(root);
+    assertTrue(before.equals(after), () -> "as before the run: "
+        + TakeBackTest.difference(before, after) + "\n" + finish);
+    try (Stream<Path> s = Files.walk(root)) {
+      List<Path> temps = s.filter(f -> TemporaryNames.isTemporary(f.getFileName().toString()))
+          .toList();
+      assertEquals(List.of(), temps, "no copy or temporary name left over");
+    }
+  }
+
+  /** Each name's bytes, temporary names aside (an extra name or a copy, never the only one). */
+  private static Map<String, String> digests(Path root) throws IOException {
+    Map<String, String> d = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        if (!TemporaryNames.isTemporary(p.getFileName().toString())) {
+          d.put(root.relativize(p).toString(), TreeListing.sha256(p));
+        }
+      }
+    }
+    return d;
+  }
+}
