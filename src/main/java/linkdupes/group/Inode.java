@@ -39,6 +39,19 @@ public final class Inode implements Attributes.Sink {
     return table.stat(row);
   }
 
+  /** Its access time as the walk saw it, or {@link FileTable#UNKNOWN}. */
+  public long atimeNanos() {
+    return table.atimeNanos(row);
+  }
+
+  /**
+   * True when its attributes were read and it has none: no extended attribute, no flag. Means
+   * that only where the run compares attributes; read without comparing, they give none.
+   */
+  public boolean hasNoAttributes() {
+    return allocated >= 0 && attributes == linkdupes.fs.Attributes.NONE;
+  }
+
   public long size() {
     return table.size(row);
   }

@@ -113,17 +113,34 @@ public final class Journal implements AutoCloseable {
       st.executeUpdate("CREATE TABLE runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
           + "started_ms INTEGER NOT NULL, finished_ms INTEGER, roots BLOB NOT NULL, "
           + "options TEXT NOT NULL, undoes INTEGER NOT NULL, bytes_freed INTEGER)");
+      // what a name was, packed in one value (STAT_FIELDS numbers): 12 values to bind per name
+      // instead of 23, each a call into the driver
       st.executeUpdate("CREATE TABLE names (run INTEGER NOT NULL, seq INTEGER NOT NULL, "
           + "grp INTEGER NOT NULL, method TEXT NOT NULL, path BLOB NOT NULL, "
-          + "dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL, "
-          + "mode INTEGER NOT NULL, uid INTEGER NOT NULL, gid INTEGER NOT NULL, "
-          + "nlink INTEGER NOT NULL, atime_ns INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
-          + "ctime_ns INTEGER NOT NULL, xattrs BLOB NOT NULL, sha256 BLOB, kept BLOB NOT NULL, "
-          + "kept_ino INTEGER NOT NULL, kept_mtime_ns INTEGER NOT NULL, state INTEGER NOT NULL, "
-          + "temp BLOB, temp_ino INTEGER, PRIMARY KEY (run, seq)) WITHOUT ROWID");
+          + "kept BLOB NOT NULL, state INTEGER NOT NULL, stat BLOB NOT NULL, xattrs BLOB, "
+          + "sha256 BLOB, temp BLOB, temp_ino INTEGER, PRIMARY KEY (run, seq)) WITHOUT ROWID");
       st.executeUpdate("PRAGMA user_version = " + SCHEMA);
     }
     db.commit();
+  }
+
+  /**
+   * Opens the journal at {@code file} ({@link #open}) on a thread of its own, so that loading
+   * SQLite overlaps the walk.
+   */
+  public static java.util.concurrent.CompletableFuture<Journal> openInBackground(Path file) {
+    java.util.concurrent.CompletableFuture<Journal> f =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(open(file));
+      } catch (IOException | RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    }, "linkdupes-journal-open");
+    t.setDaemon(true);
+    t.start();
+    return f;
   }
 
   /** Starts a run: its number. Committed. */
@@ -148,39 +165,39 @@ public final class Journal implements AutoCloseable {
     }
   }
 
+  /**
+   * The numbers of {@code names.stat}, in order: device, inode, size, mode, owner, group, links,
+   * access, modification and change times (nanoseconds), and the kept file's inode and
+   * modification time.
+   */
+  private static final int STAT_FIELDS = 12;
+
   /** Records the entries of {@code run} (new, or replacing those of the same number). Committed. */
   public void record(long run, List<Entry> entries) throws IOException {
     try (PreparedStatement st = db.prepareStatement("INSERT OR REPLACE INTO names VALUES "
-        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (Entry e : entries) {
         FileStat b = e.before();
-        int i = 0;
-        st.setLong(++i, run);
-        st.setLong(++i, e.seq());
-        st.setLong(++i, e.group());
-        st.setString(++i, e.method());
-        st.setBytes(++i, PathBytes.of(e.path()));
-        st.setLong(++i, b.dev());
-        st.setLong(++i, b.ino());
-        st.setLong(++i, b.size());
-        st.setInt(++i, e.meta().mode());
-        st.setInt(++i, e.meta().uid());
-        st.setInt(++i, e.meta().gid());
-        st.setInt(++i, b.nlink());
-        st.setLong(++i, e.meta().atimeNanos());
-        st.setLong(++i, e.meta().mtimeNanos());
-        st.setLong(++i, b.ctimeNanos());
-        st.setBytes(++i, e.meta().xattrBytes());
-        st.setBytes(++i, e.sha256());
-        st.setBytes(++i, PathBytes.of(e.kept()));
-        st.setLong(++i, e.keptIno());
-        st.setLong(++i, e.keptMtimeNanos());
-        st.setInt(++i, e.state());
-        st.setBytes(++i, e.temp() == null ? null : PathBytes.of(e.temp()));
+        java.nio.ByteBuffer stat = java.nio.ByteBuffer.allocate(8 * STAT_FIELDS)
+            .putLong(b.dev()).putLong(b.ino()).putLong(b.size()).putLong(e.meta().mode())
+            .putLong(e.meta().uid()).putLong(e.meta().gid()).putLong(b.nlink())
+            .putLong(e.meta().atimeNanos()).putLong(e.meta().mtimeNanos()).putLong(b.ctimeNanos())
+            .putLong(e.keptIno()).putLong(e.keptMtimeNanos());
+        st.setLong(1, run);
+        st.setLong(2, e.seq());
+        st.setLong(3, e.group());
+        st.setString(4, e.method());
+        st.setBytes(5, PathBytes.of(e.path()));
+        st.setBytes(6, PathBytes.of(e.kept()));
+        st.setInt(7, e.state());
+        st.setBytes(8, stat.array());
+        st.setBytes(9, e.meta().xattrs().isEmpty() ? null : e.meta().xattrBytes());
+        st.setBytes(10, e.sha256());
+        st.setBytes(11, e.temp() == null ? null : PathBytes.of(e.temp()));
         if (e.temp() == null) {
-          st.setNull(++i, java.sql.Types.INTEGER);
+          st.setNull(12, java.sql.Types.INTEGER);
         } else {
-          st.setLong(++i, e.tempIno());
+          st.setLong(12, e.tempIno());
         }
         st.addBatch();
       }
@@ -208,19 +225,27 @@ public final class Journal implements AutoCloseable {
   }
 
   /** Sets what an entry's name became (a file kept instead, on a link limit); not committed. */
-  public void keptInstead(long run, long seq, Path kept, long keptIno, long keptMtimeNanos)
+  public void keptInstead(long run, Entry e, Path kept, long keptIno, long keptMtimeNanos)
       throws IOException {
-    try (PreparedStatement st = db.prepareStatement("UPDATE names SET kept = ?, kept_ino = ?, "
-        + "kept_mtime_ns = ? WHERE run = ? AND seq = ?")) {
-      st.setBytes(1, PathBytes.of(kept));
-      st.setLong(2, keptIno);
-      st.setLong(3, keptMtimeNanos);
-      st.setLong(4, run);
-      st.setLong(5, seq);
-      st.executeUpdate();
-    } catch (SQLException e) {
-      throw failure(e);
+    record(run, List.of(new Entry(e.seq(), e.group(), e.method(), e.path(), e.before(),
+        e.meta(), e.sha256(), kept, keptIno, keptMtimeNanos, e.state(), e.temp(),
+        e.tempIno())));
+  }
+
+  /**
+   * Marks {@code run} finished and each entry of {@code notDone} not done, and commits: the
+   * entries of a finished run still planned were done (nearly all of them, whose rows are then
+   * not written again).
+   */
+  public void finish(long run, long bytesFreed, List<Long> notDone) throws IOException {
+    long[] seqs = new long[notDone.size()];
+    int[] states = new int[notDone.size()];
+    for (int i = 0; i < seqs.length; i++) {
+      seqs[i] = notDone.get(i);
+      states[i] = Entry.NOT_DONE;
     }
+    states(run, seqs, states);
+    finish(run, bytesFreed);
   }
 
   /** Marks {@code run} finished, having freed {@code bytesFreed}, and commits. */
@@ -256,7 +281,8 @@ public final class Journal implements AutoCloseable {
   private List<RunInfo> runsWhere(String where, long arg) throws IOException {
     String sql = "SELECT r.id, r.kind, r.started_ms, r.finished_ms, r.roots, r.options, "
         + "r.undoes, r.bytes_freed, (SELECT count(*) FROM names n WHERE n.run = r.id), "
-        + "(SELECT count(*) FROM names n WHERE n.run = r.id AND n.state = 1) FROM runs r "
+        + "(SELECT count(*) FROM names n WHERE n.run = r.id AND (n.state = 1 OR n.state = 0 "
+        + "AND r.finished_ms IS NOT NULL)) FROM runs r "
         + where + " ORDER BY r.id";
     try (PreparedStatement st = db.prepareStatement(sql)) {
       if (arg >= 0) {
@@ -280,8 +306,8 @@ public final class Journal implements AutoCloseable {
 
   /** The entries of {@code run}, in their order. */
   public List<Entry> entries(long run) throws IOException {
-    try (PreparedStatement st = db.prepareStatement(
-        "SELECT * FROM names WHERE run = ? ORDER BY seq")) {
+    try (PreparedStatement st = db.prepareStatement("SELECT n.*, r.finished_ms IS NOT NULL "
+        + "AS finished FROM names n JOIN runs r ON r.id = n.run WHERE n.run = ? ORDER BY seq")) {
       st.setLong(1, run);
       List<Entry> entries = new ArrayList<>();
       try (ResultSet r = st.executeQuery()) {
@@ -296,17 +322,33 @@ public final class Journal implements AutoCloseable {
   }
 
   private static Entry entry(ResultSet r) throws SQLException {
-    FileStat before = new FileStat(r.getLong("dev"), r.getLong("ino"), r.getLong("size"),
-        r.getLong("mtime_ns"), r.getLong("ctime_ns"), 0100000 | r.getInt("mode"),
-        r.getInt("uid"), r.getInt("gid"), r.getInt("nlink"));
-    FileMeta meta = new FileMeta(r.getInt("mode"), r.getInt("uid"), r.getInt("gid"),
-        r.getLong("atime_ns"), r.getLong("mtime_ns"), FileMeta.xattrsOf(r.getBytes("xattrs")));
+    java.nio.ByteBuffer s = java.nio.ByteBuffer.wrap(r.getBytes("stat"));
+    long dev = s.getLong();
+    long ino = s.getLong();
+    long size = s.getLong();
+    int mode = (int) s.getLong();
+    int uid = (int) s.getLong();
+    int gid = (int) s.getLong();
+    int nlink = (int) s.getLong();
+    long atime = s.getLong();
+    long mtime = s.getLong();
+    long ctime = s.getLong();
+    long keptIno = s.getLong();
+    long keptMtime = s.getLong();
+    FileStat before = new FileStat(dev, ino, size, mtime, ctime, 0100000 | mode, uid, gid,
+        nlink);
+    FileMeta meta = new FileMeta(mode, uid, gid, atime, mtime,
+        FileMeta.xattrsOf(r.getBytes("xattrs")));
     byte[] temp = r.getBytes("temp");
     long tempIno = r.getLong("temp_ino");
+    int state = r.getInt("state");
+    if (state == Entry.PLANNED && r.getBoolean("finished")) {
+      state = Entry.DONE; // a finished run marked only what it did not do
+    }
     return new Entry(r.getLong("seq"), r.getLong("grp"), r.getString("method"),
         PathBytes.path(r.getBytes("path")), before, meta, r.getBytes("sha256"),
-        PathBytes.path(r.getBytes("kept")), r.getLong("kept_ino"), r.getLong("kept_mtime_ns"),
-        r.getInt("state"), temp == null ? null : PathBytes.path(temp), tempIno);
+        PathBytes.path(r.getBytes("kept")), keptIno, keptMtime, state,
+        temp == null ? null : PathBytes.path(temp), tempIno);
   }
 
   private static byte[] joined(List<Path> paths) {

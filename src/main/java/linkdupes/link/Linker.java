@@ -73,6 +73,16 @@ public final class Linker implements AutoCloseable {
    */
   public static List<GroupResult> linkAll(List<LinkGroup> groups, int threads, LinkOps ops,
       Function<Name, Path> realPath, RunContext run) {
+    return linkAll(groups, threads, ops, realPath, run, k -> { });
+  }
+
+  /**
+   * As {@link #linkAll(List, int, LinkOps, Function, RunContext)}, calling {@code before} with
+   * each group's index before anything of it is changed (the journal waits there until the
+   * group is recorded). Groups are taken in their order.
+   */
+  public static List<GroupResult> linkAll(List<LinkGroup> groups, int threads, LinkOps ops,
+      Function<Name, Path> realPath, RunContext run, java.util.function.IntConsumer before) {
     if (!groups.isEmpty() && groups.stream().allMatch(LinkGroup::isClone)) {
       run.progress().cloning(groups.size());
     } else {
@@ -87,6 +97,7 @@ public final class Linker implements AutoCloseable {
           @Override
           public void run(int k) {
             LinkGroup g = groups.get(k);
+            before.accept(k);
             results[k] = g.isClone() ? Cloner.clone(g, ops, realPath, run) : linker.link(g);
             run.progress().linkedGroup();
           }

@@ -57,6 +57,11 @@ public final class FileTable {
   private long[][] ino = new long[0][];
   private long[][] mtime = new long[0][];
   private long[][] ctime = new long[0][];
+  /**
+   * The access time the walk saw (which the journal records, for undo to give back), or
+   * {@link #UNKNOWN}; 8 bytes a row.
+   */
+  private long[][] atime = new long[0][];
   private int[][] nlink = new int[0][];
   private int[][] meta = new int[0][];
   /** With {@link PathBytes}: where each name starts in {@link #pool}, and its length. */
@@ -128,6 +133,7 @@ public final class FileTable {
     ino[c][i] = st.ino();
     mtime[c][i] = st.mtimeNanos();
     ctime[c][i] = st.ctimeNanos();
+    atime[c][i] = UNKNOWN;
     nlink[c][i] = st.nlink();
     if (bytes) {
       int length = all.length - from;
@@ -157,6 +163,7 @@ public final class FileTable {
       ino = Arrays.copyOf(ino, n);
       mtime = Arrays.copyOf(mtime, n);
       ctime = Arrays.copyOf(ctime, n);
+      atime = Arrays.copyOf(atime, n);
       nlink = Arrays.copyOf(nlink, n);
       meta = Arrays.copyOf(meta, n);
       nameStart = Arrays.copyOf(nameStart, n);
@@ -167,6 +174,7 @@ public final class FileTable {
       ino[c] = new long[0];
       mtime[c] = new long[0];
       ctime[c] = new long[0];
+      atime[c] = new long[0];
       nlink[c] = new int[0];
       meta[c] = new int[0];
       nameStart[c] = new int[0];
@@ -178,6 +186,7 @@ public final class FileTable {
     ino[c] = Arrays.copyOf(ino[c], capacity);
     mtime[c] = Arrays.copyOf(mtime[c], capacity);
     ctime[c] = Arrays.copyOf(ctime[c], capacity);
+    atime[c] = Arrays.copyOf(atime[c], capacity);
     nlink[c] = Arrays.copyOf(nlink[c], capacity);
     meta[c] = Arrays.copyOf(meta[c], capacity);
     if (bytes) {
@@ -259,6 +268,19 @@ public final class FileTable {
 
   public long ctimeNanos(int row) {
     return ctime[row >>> SHIFT][row & MASK];
+  }
+
+  /** An access time not seen. */
+  public static final long UNKNOWN = Long.MIN_VALUE;
+
+  /** The access time the walk saw of the row, or {@link #UNKNOWN}. */
+  public long atimeNanos(int row) {
+    return atime[row >>> SHIFT][row & MASK];
+  }
+
+  /** Sets the access time of the row, as the walk saw it. */
+  public void accessed(int row, long nanos) {
+    atime[row >>> SHIFT][row & MASK] = nanos;
   }
 
   public int nlink(int row) {

@@ -185,11 +185,9 @@ public final class TreeWalker {
           tooRecent++; // perhaps still being written: left alone
           return FileVisitResult.CONTINUE;
         }
-        if (depth > 0) {
-          table.add(dirs[depth - 1], all, from, file, root.index(), st);
-        } else {
-          table.add(file, root.index(), st); // a root that is a file
-        }
+        int row = depth > 0 ? table.add(dirs[depth - 1], all, from, file, root.index(), st)
+            : table.add(file, root.index(), st); // a root that is a file
+        table.accessed(row, FileStat.nanos(attrs.lastAccessTime()));
       }
       return FileVisitResult.CONTINUE;
     }
