@@ -239,6 +239,23 @@ class TakeBackTest {
     assertTrue(again.out().contains("Its own:"), again::toString);
   }
 
+  /** A name split since the run is its own file already: undo says so, and warns of nothing. */
+  @Test
+  void undoLeavesANameSplitSinceAsItIsWithoutAWarning() throws IOException {
+    Path root = photos();
+    link(root).assertCleanSuccess();
+    Path alice = root.resolve("by-person/alice/IMG_1.jpg"); // a name the run linked
+    CommandRun.main("split", "--journal", journal(), alice).assertCleanSuccess();
+    long own = Trees.ino(alice);
+
+    CommandRun undo = CommandRun.main("undo", "--journal", journal(), "1");
+
+    undo.assertCleanSuccess();
+    assertTrue(undo.out().contains("Copied:      3 names")
+        && undo.out().contains("Split since: 1 name"), undo::toString);
+    assertEquals(own, Trees.ino(alice));
+  }
+
   @Test
   void maxLinksOfThreeMakesTenIdenticalFilesFourAndTheDryRunSaysSo() throws IOException {
     Path root = Trees.mkdirs(tmp.resolve("ten"));

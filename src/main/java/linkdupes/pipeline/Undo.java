@@ -25,8 +25,8 @@ public final class Undo {
 
   /** What became of one name. */
   public enum Outcome {
-    GIVEN_BACK, WOULD_GIVE_BACK, ALREADY_GIVEN_BACK, NOT_LINKED, OTHER_FILE, MODIFIED, GONE,
-    CLONE, CHANGED, FAILED
+    GIVEN_BACK, WOULD_GIVE_BACK, ALREADY_GIVEN_BACK, SPLIT_SINCE, NOT_LINKED, OTHER_FILE,
+    MODIFIED, GONE, CLONE, CHANGED, FAILED
   }
 
   /** One name and what became of it. */
@@ -68,6 +68,17 @@ public final class Undo {
           }
         }
       }
+      // names given their own copy since by a split: their copy's inode, by path
+      Map<java.nio.file.Path, Long> split = new HashMap<>();
+      for (RunInfo later : journal.runs()) {
+        if (later.kind().equals("split") && later.id() > undone.id()) {
+          for (Entry e : journal.entries(later.id())) {
+            if (e.state() == Entry.DONE && e.tempIno() != 0) {
+              split.put(e.path(), e.tempIno());
+            }
+          }
+        }
+      }
       NameState states = new NameState(entries, givenBack);
       List<Done> done = new ArrayList<>();
       List<OwnCopies.Name> toGive = new ArrayList<>();
@@ -77,8 +88,14 @@ public final class Undo {
           case LINKED -> toGive.add(new OwnCopies.Name(e, s.stat()));
           case GIVEN_BACK -> done.add(new Done(e, Outcome.ALREADY_GIVEN_BACK));
           case UNTOUCHED -> done.add(new Done(e, Outcome.NOT_LINKED));
-          case OTHER -> left(done, e, Outcome.OTHER_FILE, "another file now than the run left "
-              + "it", run);
+          case OTHER -> {
+            Long copy = split.get(e.path());
+            if (copy != null && copy == s.stat().ino()) {
+              done.add(new Done(e, Outcome.SPLIT_SINCE));
+            } else {
+              left(done, e, Outcome.OTHER_FILE, "another file now than the run left it", run);
+            }
+          }
           case MODIFIED -> left(done, e, Outcome.MODIFIED, "the file it shares was written to "
               + "since the run", run);
           case GONE -> left(done, e, Outcome.GONE, "gone since the run", run);

@@ -45,11 +45,15 @@ public final class TakeBackReport {
         + r.undone().roots().stream().map(Paths::display).reduce((a, b) -> a + " " + b)
         .orElse("") + ")"});
     long given = r.count(r.dryRun() ? Undo.Outcome.WOULD_GIVE_BACK : Undo.Outcome.GIVEN_BACK);
-    rows.add(new String[] {r.dryRun() ? "Would copy" : "Copied", given + " names, each its "
+    rows.add(new String[] {r.dryRun() ? "Would copy" : "Copied", names(given) + ", each its "
         + "own file again with the metadata it had (" + Sizes.human(r.bytes()) + ")"});
     if (r.count(Undo.Outcome.ALREADY_GIVEN_BACK) > 0) {
       rows.add(new String[] {"Already", r.count(Undo.Outcome.ALREADY_GIVEN_BACK)
           + " given back by an earlier undo"});
+    }
+    if (r.count(Undo.Outcome.SPLIT_SINCE) > 0) {
+      rows.add(new String[] {"Split since", names(r.count(Undo.Outcome.SPLIT_SINCE))
+          + " (own copies from 'linkdupes split' since), left as is"});
     }
     long left = r.count(Undo.Outcome.OTHER_FILE) + r.count(Undo.Outcome.MODIFIED)
         + r.count(Undo.Outcome.GONE) + r.count(Undo.Outcome.CHANGED);
@@ -91,7 +95,7 @@ public final class TakeBackReport {
     }
     List<String[]> rows = new ArrayList<>();
     long split = r.count(r.dryRun() ? Split.Outcome.WOULD_SPLIT : Split.Outcome.SPLIT);
-    rows.add(new String[] {r.dryRun() ? "Would copy" : "Copied", split + " names, each its "
+    rows.add(new String[] {r.dryRun() ? "Would copy" : "Copied", names(split) + ", each its "
         + "own file now (" + Sizes.human(r.bytes()) + ")"});
     if (r.count(Split.Outcome.ALREADY_ITS_OWN) > 0) {
       rows.add(new String[] {"Its own", r.count(Split.Outcome.ALREADY_ITS_OWN)
@@ -105,6 +109,10 @@ public final class TakeBackReport {
       rows.add(new String[] {"Journal", "run " + r.runId()});
     }
     print(rows);
+  }
+
+  private static String names(long n) {
+    return n + (n == 1 ? " name" : " names");
   }
 
   private void print(List<String[]> rows) {
