@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.nio.file.StandardWatchEventKinds;
@@ -103,6 +105,80 @@ class KilledUndoTest {
           .toList();
       assertEquals(List.of(), temps, "no copy or temporary name left over");
     }
+  }
+
+  /**
+   * A linking run killed with SIGKILL midway: its journal lists as linked exactly the names that
+   * are now another file than before the run, and undo gives back exactly those.
+   */
+  @Test
+  @Timeout(300)
+  void theJournalOfALinkingRunKilledMidwayListsExactlyWhatItChanged() throws Exception {
+    Path root = Trees.mkdirs(tmp.resolve("tree"));
+    Path journal = tmp.resolve("state").resolve("journal.db");
+    for (int c = 0; c < CONTENTS; c++) {
+      byte[] bytes = Trees.random(c, 4_000 + c);
+      for (int k = 0; k < 3; k++) {
+        Trees.write(root.resolve("d" + (c * 7 + k) % 25).resolve("f" + c + "_" + k), bytes);
+      }
+    }
+    TakeBackTest.State before = TakeBackTest.state(root);
+    Map<String, Long> inodes = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        inodes.put(p.toString(), Trees.ino(p));
+      }
+    }
+    int links = 50 + new Random(7).nextInt(400);
+    try (WatchService watch = root.getFileSystem().newWatchService()) {
+      try (Stream<Path> dirs = Files.list(root)) {
+        for (Path d : dirs.toList()) {
+          d.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+        }
+      }
+      Process p = Subprocess.linkdupes("--no-cache", "--journal", journal, root)
+          .start(tmp.resolve("out.txt"), tmp.resolve("err.txt"));
+      int seen = 0;
+      while (p.isAlive() && seen < links) {
+        WatchKey key = watch.poll(2, TimeUnit.MILLISECONDS);
+        if (key != null) {
+          for (WatchEvent<?> e : key.pollEvents()) {
+            seen += e.kind() == StandardWatchEventKinds.OVERFLOW
+                || TemporaryNames.isTemporary(e.context().toString()) ? 1 : 0;
+          }
+          key.reset();
+        }
+      }
+      assertTrue(p.isAlive(), "the run ended before it could be killed");
+      p.destroyForcibly();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    }
+    Set<String> changed = new TreeSet<>();
+    for (Map.Entry<String, Long> e : inodes.entrySet()) {
+      Path p = Path.of(e.getKey());
+      if (Files.exists(p) && Trees.ino(p) != e.getValue()) {
+        changed.add(e.getKey());
+      }
+    }
+    assertTrue(!changed.isEmpty() && changed.size() < CONTENTS * 2, "killed midway: "
+        + changed.size());
+
+    CommandRun listed = CommandRun.main("journal", "--journal", journal, "--format", "csv",
+        "1");
+    listed.assertCleanSuccess();
+    Set<String> linked = new TreeSet<>();
+    for (String row : listed.out().lines().skip(1).toList()) {
+      String[] f = row.split(",");
+      if (f[5].equals("linked")) {
+        linked.add(f[1]);
+      }
+    }
+    assertEquals(changed, linked);
+    CommandRun undo = CommandRun.main("undo", "--journal", journal, "1");
+    undo.assertCleanSuccess();
+    TakeBackTest.State after = TakeBackTest.state(root);
+    assertTrue(before.equals(after), () -> "as before the run: "
+        + TakeBackTest.difference(before, after));
   }
 
   /** Each name's bytes, temporary names aside (an extra name or a copy, never the only one). */
