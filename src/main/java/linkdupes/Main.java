@@ -13,11 +13,13 @@ import linkdupes.fs.LinkOps;
 import linkdupes.pipeline.Format;
 import linkdupes.pipeline.Options;
 import linkdupes.pipeline.JournalQuery;
+import linkdupes.pipeline.Names;
 import linkdupes.pipeline.Pipeline;
 import linkdupes.pipeline.Split;
 import linkdupes.pipeline.Subcommand;
 import linkdupes.pipeline.Undo;
 import linkdupes.report.JournalReport;
+import linkdupes.report.NamesReport;
 import linkdupes.report.ProgressDisplay;
 import linkdupes.report.Reports;
 import linkdupes.report.TakeBackReport;
@@ -102,6 +104,8 @@ public final class Main {
         }
       } else if (sub instanceof Subcommand.Undo u) {
         new TakeBackReport(out, asked.verbosity(), asked.quiet()).undo(Undo.run(u, ops, run));
+      } else if (sub instanceof Subcommand.Names n) {
+        new NamesReport(out, asked.format()).write(Names.run(n, run));
       } else if (sub instanceof Subcommand.Split s) {
         new TakeBackReport(out, asked.verbosity(), asked.quiet()).split(Split.run(s, ops, run));
       }

@@ -181,7 +181,9 @@ final class OptionTable {
     spec.addSubcommand("journal", subcommands.journal);
     spec.addSubcommand("undo", subcommands.undo);
     spec.addSubcommand("split", subcommands.split);
-    spec.usageMessage().footerHeading("%n").footer("A folder named journal, undo or split is "
+    spec.addSubcommand("names", subcommands.names);
+    spec.usageMessage().footerHeading("%n").footer("A folder named journal, undo, split or "
+        + "names is "
         + "given as a path, ./split, so it is not taken for the command.");
   }
 

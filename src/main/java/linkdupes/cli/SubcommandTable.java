@@ -20,6 +20,7 @@ final class SubcommandTable {
   final CommandSpec journal = CommandSpec.create().name("journal");
   final CommandSpec undo = CommandSpec.create().name("undo");
   final CommandSpec split = CommandSpec.create().name("split");
+  final CommandSpec names = CommandSpec.create().name("names");
 
   private final PositionalParamSpec journalRun = positional(journal, PositionalParamSpec
       .builder().paramLabel("RUN").arity("0..1").type(long.class).initialValue(0L)
@@ -55,6 +56,28 @@ final class SubcommandTable {
   private final OptionTable.Option<Boolean> splitNoJournal = flag(split, "Keep no record of "
       + "the split in the journal.", "--no-journal");
 
+  private final PositionalParamSpec namesFiles = positional(names, PositionalParamSpec
+      .builder().paramLabel("FILE").arity("1..*").required(true).type(List.class)
+      .auxiliaryTypes(Path.class)
+      .initialValue(new ArrayList<Path>())
+      .description("Files whose names to find."));
+  private final OptionTable.Option<List<Path>> namesIn = new OptionTable.Option<>(add(names,
+      OptionSpec.builder("--in").paramLabel("ROOT").type(List.class).auxiliaryTypes(Path.class)
+          .initialValue(new ArrayList<Path>())
+          .description("Look only under ROOT (repeatable). Default: the file's own file "
+              + "system from its mount point, or the folders a journaled run that linked it "
+              + "was given, whichever is smaller.")));
+  private final OptionTable.Option<Format> namesFormat = new OptionTable.Option<>(add(names,
+      OptionSpec.builder("--format").paramLabel("FORMAT").type(Format.class)
+          .converters(new OptionTable.FormatConverter()).defaultValue("text")
+          .completionCandidates(List.of("text", "json", "csv"))
+          .description("text (default), json or csv.")));
+  private final OptionTable.Option<Path> namesFile = file(names);
+  private final OptionTable.Option<Path> namesCache = new OptionTable.Option<>(add(names,
+      OptionSpec.builder("--cache").paramLabel("FILE").type(Path.class)
+          .description("The hash cache, whose records of files may answer without a walk "
+              + "(default: as for a run).")));
+
   SubcommandTable() {
     journal.usageMessage().description("Lists the runs the journal holds: when, over which "
         + "folders, how many names each changed and how many are still as it left them; with "
@@ -67,7 +90,11 @@ final class SubcommandTable {
     split.usageMessage().description("Gives the named files their own copy, each keeping the "
         + "metadata it has now, so that one can change without the others (a library copy "
         + "about to be retagged while the torrent it came from still seeds).");
-    for (CommandSpec s : List.of(journal, undo, split)) {
+    names.usageMessage().description("Lists every name each FILE has: the link count, each "
+        + "name found under the roots searched, and how many lie outside them. Names the "
+        + "journal and the cache record are checked first; when they account for every link, "
+        + "nothing is walked. Exit code 1 when a FILE cannot be read.");
+    for (CommandSpec s : List.of(journal, undo, split, names)) {
       s.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
           .description("Show this help message and exit.").build());
     }
@@ -132,6 +159,14 @@ final class SubcommandTable {
         yield new Subcommand.Split(splitNoJournal.value() ? null
             : orDefault(splitFile, defaultJournal), paths, splitRecursive.value(),
             splitDry.value(), report(splitVerbose, splitQuiet), line);
+      }
+      case "names" -> {
+        @SuppressWarnings("unchecked")
+        List<Path> files = List.copyOf((List<Path>) namesFiles.getValue());
+        Path cache = orDefault(namesCache, defaultCache);
+        // beside the cache named, as a run with --cache keeps it
+        yield new Subcommand.Names(orDefault(namesFile, Journal.besideCache(cache)), cache, files, List.copyOf(namesIn.value()),
+            new Options.Report(namesFormat.value(), 0, false, false, false, false));
       }
       default -> throw new IllegalArgumentException(name);
     };

@@ -304,6 +304,38 @@ public final class Journal implements AutoCloseable {
     }
   }
 
+  /**
+   * Every name the journal has recorded together with one of {@code paths}: the names replaced
+   * by links to it (or to the file it was linked to) and the kept names, each run's group
+   * followed through. Only a lead: the names are as they were, and are checked by the caller.
+   */
+  public java.util.Set<Path> namesLinkedWith(java.util.Collection<Path> paths) throws IOException {
+    java.util.Set<Path> found = new java.util.LinkedHashSet<>(paths);
+    java.util.Set<Path> asked = new java.util.HashSet<>();
+    // a name leads to its group's kept name, the kept name to every name of the group: two
+    // rounds reach the whole group; a few more follow a file relinked by a later run
+    try (PreparedStatement st = db.prepareStatement("SELECT path, kept FROM names "
+        + "WHERE path = ?1 OR kept = ?1")) {
+      for (int round = 0; round < 4 && asked.size() < found.size(); round++) {
+        for (Path p : List.copyOf(found)) {
+          if (!asked.add(p)) {
+            continue;
+          }
+          st.setBytes(1, PathBytes.of(p));
+          try (ResultSet r = st.executeQuery()) {
+            while (r.next()) {
+              found.add(PathBytes.path(r.getBytes(1)));
+              found.add(PathBytes.path(r.getBytes(2)));
+            }
+          }
+        }
+      }
+      return found;
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
   /** The entries of {@code run}, in their order. */
   public List<Entry> entries(long run) throws IOException {
     try (PreparedStatement st = db.prepareStatement("SELECT n.*, r.finished_ms IS NOT NULL "

@@ -26,4 +26,12 @@ public sealed interface Subcommand {
    */
   record Split(Path journal, List<Path> paths, boolean recursive, boolean dryRun,
       Options.Report report, String commandLine) implements Subcommand {}
+
+  /**
+   * {@code linkdupes names FILE...}: every name of each file under {@code in} (none given: its
+   * file system, or the roots of a journaled run that linked it); {@code cache} and the
+   * journal are asked first.
+   */
+  record Names(Path journal, Path cache, List<Path> files, List<Path> in,
+      Options.Report report) implements Subcommand {}
 }
