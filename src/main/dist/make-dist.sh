@@ -23,9 +23,9 @@ name=linkdupes-$version
 dist=$target/dist/$name
 here=$(dirname "$0")
 
-# The modules the jar uses (jdeps --print-module-deps lists java.desktop too, for optional
-# parts of JNA and Jackson that linkdupes never calls: 23 MB more of runtime).
-modules=java.base,java.sql
+# The modules the jar uses: java.desktop for the image decoders that make the HTML report's
+# pictures (javax.imageio; 23 MB more of runtime, loaded only when a report is written).
+modules=java.base,java.sql,java.desktop
 
 # the newest JDK that has jlink: by the feature number in its release file
 feature() {

@@ -18,6 +18,7 @@ import linkdupes.pipeline.Pipeline;
 import linkdupes.pipeline.Split;
 import linkdupes.pipeline.Subcommand;
 import linkdupes.pipeline.Undo;
+import linkdupes.report.HtmlReport;
 import linkdupes.report.JournalReport;
 import linkdupes.report.NamesReport;
 import linkdupes.report.ProgressDisplay;
@@ -62,6 +63,14 @@ public final class Main {
       try (Progress progress = ProgressDisplay.on(err, asked.progress())) {
         result = new Pipeline(options, ops,
             new RunContext(problems, new Tally(), progress)).run();
+      }
+      if (options.htmlReport() != null) { // before the text, so its failure is counted there
+        try {
+          new HtmlReport(options.roots(), asked.verbosity(), asked.exactBytes())
+              .write(options.htmlReport(), result);
+        } catch (IOException e) {
+          problems.error("cannot write the report", options.htmlReport(), e);
+        }
       }
       Reports.write(asked, options.roots(), result, problems.errorCount(), out);
     } catch (RunLock.HeldException e) {

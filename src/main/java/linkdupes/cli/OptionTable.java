@@ -76,6 +76,10 @@ final class OptionTable {
       "--summary");
   final Option<Boolean> exactBytes = flag("Show sizes in the text report as exact byte counts "
       + "instead of KiB, MiB, GiB.", "--bytes");
+  final Option<Path> htmlReport = add(OptionSpec.builder("--report").paramLabel("FILE")
+      .type(Path.class).description("Also write the report as one HTML page to FILE, to open "
+          + "in a browser: the summary, savings by folder, the folders that repeat each other, "
+          + "every group with a picture of its images, and a filter by path."));
   final Option<Long> minSize = add(OptionSpec.builder("-s", "--min-size").paramLabel("SIZE")
       .type(long.class).converters(new SizeConverter()).defaultValue("1")
       .description("Ignore files smaller than SIZE (default: ${DEFAULT-VALUE}; empty files "
@@ -313,7 +317,7 @@ final class OptionTable {
         threads.value() == 0 ? Options.defaultThreads() : threads.value(), walk, policy,
         method.value(), maxLinks.value(),
         new Options.Cache(cacheFile, waitForLock.value(), journalFile), report(),
-        String.join(" ", args));
+        String.join(" ", args), htmlReport.value());
   }
 
   private Options.Report report() {

@@ -44,6 +44,8 @@ public final class ContentReader implements AutoCloseable {
   private final LockstepComparer comparer;
   private final long inMemory;
   private final boolean digests;
+  /** Pictures for the report, or null. */
+  private final Thumbnails thumbnails;
 
   /**
    * With {@code digests}, every file read in full gets its SHA-256, to be cached or reported,
@@ -51,11 +53,25 @@ public final class ContentReader implements AutoCloseable {
    * faster, and the keys of first and last blocks are dropped once they have split the groups.
    */
   public ContentReader(int threads, boolean digests, RunContext run) {
-    this(threads, SmallFiles.IN_MEMORY, digests, run);
+    this(threads, SmallFiles.IN_MEMORY, digests, run, null);
+  }
+
+  /**
+   * As above, making pictures of the images read for {@code thumbnails} (null for none): of
+   * the first file of each group read in full.
+   */
+  public ContentReader(int threads, boolean digests, RunContext run, Thumbnails thumbnails) {
+    this(threads, SmallFiles.IN_MEMORY, digests, run, thumbnails);
   }
 
   /** With another limit for groups read into memory, so tests can take the SHA-256 path. */
   ContentReader(int threads, long inMemory, boolean digests, RunContext run) {
+    this(threads, inMemory, digests, run, null);
+  }
+
+  private ContentReader(int threads, long inMemory, boolean digests, RunContext run,
+      Thumbnails thumbnails) {
+    this.thumbnails = thumbnails;
     this.digests = digests;
     this.inMemory = inMemory;
     this.threads = Math.max(1, threads);
@@ -67,7 +83,7 @@ public final class ContentReader implements AutoCloseable {
     this.run = run;
     this.digester = new Digester(run.tally());
     this.smallFiles = new SmallFiles(run);
-    this.comparer = new LockstepComparer(run);
+    this.comparer = new LockstepComparer(run, thumbnails);
     if (!VerifiedFile.verified()) {
       run.problems().warning("reads are not checked through their descriptors ("
           + VerifiedFile.whyNotVerified() + "): a file renamed away and back during a read "
@@ -104,7 +120,7 @@ public final class ContentReader implements AutoCloseable {
     List<Inode> inodes = flatten(keyed);
     List<byte[]> keys = forEach(inodes, i -> {
       byte[] k = known.endsKey(i);
-      return k != null ? k : read(i, true);
+      return k != null ? k : read(i, true, false);
     });
     if (digests) { // kept for the cache; else a million of them would add up
       for (int k = 0; k < inodes.size(); k++) {
@@ -140,9 +156,15 @@ public final class ContentReader implements AutoCloseable {
   private List<ContentGroup> bySha256(List<List<Inode>> groups, Digests known,
       Digests learned) {
     List<Inode> inodes = flatten(groups);
+    // a picture of each group's first file only: the others are copies, or not in its group
+    java.util.Set<Inode> pictured = java.util.Collections.newSetFromMap(
+        new java.util.IdentityHashMap<>());
+    if (thumbnails != null) {
+      groups.forEach(g -> pictured.add(g.get(0)));
+    }
     List<byte[]> shas = forEach(inodes, i -> {
       byte[] d = known.sha256(i);
-      return d != null ? d : read(i, false);
+      return d != null ? d : read(i, false, pictured.contains(i));
     });
     for (int k = 0; k < inodes.size(); k++) {
       Inode inode = inodes.get(k);
@@ -208,13 +230,14 @@ public final class ContentReader implements AutoCloseable {
    * Reads one inode through its first name: the key of its ends, or the SHA-256 of all of it;
    * null (and a report) when it cannot be read.
    */
-  private byte[] read(Inode inode, boolean ends) {
+  private byte[] read(Inode inode, boolean ends, boolean picture) {
     Path path = inode.firstName().path();
     try {
       // the attributes are read with a file's last read: its whole bytes (most files read
       // only by their ends are then told apart and need none)
       return ends ? digester.endsKey(path, inode.stat(), null)
-          : digester.sha256(path, inode.stat(), inode);
+          : digester.sha256(path, inode.stat(), inode,
+              picture ? first -> thumbnails.start(inode, first) : null);
     } catch (IOException e) {
       ReadFailure.report(path, e, run);
       return null;

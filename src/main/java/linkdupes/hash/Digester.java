@@ -63,11 +63,42 @@ final class Digester {
 
   /** The SHA-256 of every byte of the file the walk saw as {@code expected}. */
   byte[] sha256(Path path, FileStat expected, Attributes.Sink sink) throws IOException {
+    return sha256(path, expected, sink, null);
+  }
+
+  /**
+   * The SHA-256 of every byte of the file, its bytes also given to {@code picture} (a picture
+   * for the report made of them as they are read) when its first bytes say it is an image.
+   */
+  byte[] sha256(Path path, FileStat expected, Attributes.Sink sink,
+      java.util.function.Function<ByteBuffer, Thumbnails.Tap> picture) throws IOException {
     MessageDigest md = sha256.get(); // reset by digest() below, or here after a failure
     md.reset();
+    Thumbnails.Tap[] tap = {null};
     try (VerifiedFile f = VerifiedFile.open(path, expected, sink)) {
-      readRange(f, 0, expected.size(), md::update);
+      if (picture == null) {
+        readRange(f, 0, expected.size(), md::update);
+      } else {
+        boolean[] first = {true};
+        readRange(f, 0, expected.size(), b -> {
+          if (first[0]) {
+            first[0] = false;
+            tap[0] = picture.apply(b);
+          } else if (tap[0] != null) {
+            tap[0].add(b);
+          }
+          md.update(b);
+        });
+      }
       f.checkUnchanged();
+      if (tap[0] != null) {
+        tap[0].done();
+        tap[0] = null;
+      }
+    } finally {
+      if (tap[0] != null) {
+        tap[0].release();
+      }
     }
     return md.digest();
   }

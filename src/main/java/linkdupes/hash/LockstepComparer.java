@@ -26,11 +26,14 @@ final class LockstepComparer {
   static final int CHUNK = 64 * 1024;
 
   private final RunContext run;
+  /** Pictures for the report, of the first file of each part being read; null for none. */
+  private final Thumbnails thumbnails;
   /** Each thread's buffers, one slab sliced per member, grown when a group needs more. */
   private final ThreadLocal<ByteBuffer> slabs = new ThreadLocal<>();
 
-  LockstepComparer(RunContext run) {
+  LockstepComparer(RunContext run, Thumbnails thumbnails) {
     this.run = run;
+    this.thumbnails = thumbnails;
   }
 
   /** An open file of the group and the buffer its next chunk is read into. */
@@ -42,6 +45,8 @@ final class LockstepComparer {
       throw new IllegalArgumentException("group too large for lockstep: " + group.size());
     }
     List<Member> members = open(group);
+    java.util.Map<Member, Thumbnails.Tap> taps =
+        thumbnails == null ? null : new java.util.IdentityHashMap<>();
     try {
       long size = group.get(0).size();
       int chunk = members.isEmpty() ? 0 : members.get(0).buffer().capacity();
@@ -56,11 +61,51 @@ final class LockstepComparer {
           next.addAll(compareChunk(part, pos, n));
         }
         active = next;
+        if (taps != null) {
+          tap(taps, active, pos == 0);
+        }
+      }
+      if (taps != null) { // read to the end: the pictures of those still in a part
+        for (List<Member> part : active) {
+          for (Member m : part) {
+            Thumbnails.Tap t = taps.remove(m);
+            if (t != null) {
+              t.done();
+            }
+          }
+        }
       }
       return unchanged(active);
     } finally {
+      if (taps != null) {
+        taps.values().forEach(Thumbnails.Tap::release);
+      }
       for (Member m : members) {
         m.file().close();
+      }
+    }
+  }
+
+  /**
+   * Copies the chunk just read of each tapped member still in a part; after the first chunk,
+   * taps the first member of each part whose bytes say it is an image.
+   */
+  private void tap(java.util.Map<Member, Thumbnails.Tap> taps, List<List<Member>> parts,
+      boolean first) {
+    for (List<Member> part : parts) {
+      if (first) {
+        Member m = part.get(0);
+        Thumbnails.Tap t = thumbnails.start(m.inode(), m.buffer());
+        if (t != null) {
+          taps.put(m, t);
+        }
+        continue;
+      }
+      for (Member m : part) {
+        Thumbnails.Tap t = taps.get(m);
+        if (t != null) {
+          t.add(m.buffer());
+        }
       }
     }
   }

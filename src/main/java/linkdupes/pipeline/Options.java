@@ -18,10 +18,11 @@ import linkdupes.scan.WalkSettings;
  * @param cache the hash cache and the journal
  * @param report what is shown, and how
  * @param commandLine the arguments as given, for the journal's record of the run
+ * @param htmlReport the HTML page to write the report to as well, or null
  */
 public record Options(List<Path> roots, boolean dryRun, int threads, WalkSettings walk,
     Policy policy, Method method, int maxLinks, Cache cache, Report report,
-    String commandLine) {
+    String commandLine, Path htmlReport) {
 
   /**
    * The hash cache's file, or null for none; whether to wait for another run that holds it;

@@ -28,6 +28,7 @@ import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.hash.ContentReader;
 import linkdupes.hash.Digests;
+import linkdupes.hash.Thumbnails;
 import linkdupes.link.CloneDevices;
 import linkdupes.link.Cloner;
 import linkdupes.link.GroupResult;
@@ -69,13 +70,24 @@ public final class Pipeline {
   /** The journal, opened when a run is about to change something; closed as it ends. */
   private java.util.concurrent.CompletableFuture<Journal> journalOpening;
 
-  /** The summary and what became of each group, in the plan's order. */
-  public record Result(Summary summary, List<GroupResult> groups) {}
+  /**
+   * The summary and what became of each group, in the plan's order; with an HTML report, the
+   * pictures made of the images read (else null).
+   */
+  public record Result(Summary summary, List<GroupResult> groups, Thumbnails thumbnails) {
+    public Result(Summary summary, List<GroupResult> groups) {
+      this(summary, groups, null);
+    }
+  }
+
+  /** Pictures for the HTML report, made as the files are read; null without one. */
+  private final Thumbnails thumbnails;
 
   public Pipeline(Options options, LinkOps ops, RunContext run) {
     this.options = options;
     this.ops = ops;
     this.run = run;
+    this.thumbnails = options.htmlReport() == null ? null : Thumbnails.forReport();
   }
 
   /**
@@ -167,7 +179,7 @@ public final class Pipeline {
       cache.finish(scan.roots());
       run.progress().close();
       return new Result(summary(scan, plan, Summary.Linked.of(results, leftovers), fileSystems),
-          results);
+          results, thumbnails);
     }
   }
 
@@ -220,7 +232,7 @@ public final class Pipeline {
       return same; // nothing to read: no reader, and no wait for its native calls
     }
     try (ContentReader reader = new ContentReader(options.threads(),
-        cache.isOpen() || options.digests(), run)) {
+        cache.isOpen() || options.digests(), run, thumbnails)) {
       cache.prepare(candidates(table, sizeGroups), scan.roots());
       HeapBound bound = new HeapBound();
       for (List<int[]> batch : batches(sizeGroups)) {

@@ -105,7 +105,8 @@ final class DirectoryPairs {
     return list;
   }
 
-  private String directory(Path parent) {
+  /** A folder as the report shows it: relative to the one root, else as found. */
+  String directory(Path parent) {
     Path dir = parent;
     if (dir == null) {
       dir = Path.of(".");

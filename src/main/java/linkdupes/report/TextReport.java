@@ -106,6 +106,18 @@ public final class TextReport {
   }
 
   private void printSummary(Summary s) {
+    List<String[]> rows = summaryRows(s);
+    if (s.dryRun()) {
+      out.println("Dry run: nothing was changed.");
+    }
+    int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0) + 2;
+    for (String[] r : rows) {
+      out.println(padRight(r[0] + ":", width) + r[1]);
+    }
+  }
+
+  /** The summary's rows, each a label and its value, as the table shows them (and the page). */
+  List<String[]> summaryRows(Summary s) {
     List<String[]> rows = new ArrayList<>();
     rows.add(row("Scanned",
         count(s.scanned().files(), "file") + ", " + size(s.scanned().bytes())));
@@ -167,13 +179,7 @@ public final class TextReport {
       rows.add(row("Read", sizeAndBytes(s.bytesRead())));
     }
     rows.add(row("Time", seconds(s)));
-    if (s.dryRun()) {
-      out.println("Dry run: nothing was changed.");
-    }
-    int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0) + 2;
-    for (String[] r : rows) {
-      out.println(padRight(r[0] + ":", width) + r[1]);
-    }
+    return rows;
   }
 
   /**

@@ -1,0 +1,388 @@
+package linkdupes.report;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import linkdupes.base.Paths;
+import linkdupes.base.Sizes;
+import linkdupes.group.Inode;
+import linkdupes.hash.Thumbnails;
+import linkdupes.link.GroupResult;
+import linkdupes.pipeline.Pipeline;
+
+/**
+ * The report as one HTML page that needs nothing but itself: the summary (the text report's
+ * rows), savings by folder drawn as bars in SVG, the folder pairs, and every group with its
+ * names and, for images read in this run, a picture embedded as data. A filter box narrows
+ * the groups by path, in a script inside the page; the page's own policy lets it load nothing
+ * from anywhere and run no script but that one (by its digest), so a name that slipped past
+ * the escaping could still run nothing.
+ */
+public final class HtmlReport {
+  /** Bytes of pictures one page carries at most, largest groups first. */
+  static final long PICTURE_BUDGET = 20L << 20;
+  /** Folders drawn in the savings chart. */
+  static final int FOLDERS_DRAWN = 40;
+
+  private static final String STYLE = """
+      body{font:14px/1.4 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:16px 24px;\
+      color:#1d2329;background:#fff}
+      h1{font-size:22px;margin:8px 0 4px}h2{font-size:17px;margin:28px 0 8px;\
+      border-bottom:1px solid #d5dbe1;padding-bottom:4px}
+      .sub{color:#5b6670;margin:0 0 12px}
+      table{border-collapse:collapse}td,th{padding:3px 12px 3px 0;text-align:left;\
+      vertical-align:top}
+      #summary td:first-child{color:#5b6670;white-space:nowrap}
+      #pairs td.n{text-align:right;white-space:nowrap}
+      .path{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px;\
+      word-break:break-all}
+      svg a{cursor:pointer}svg a:hover rect.bar{fill:#1f6feb}svg text{font-size:12px}
+      #filterbar{position:sticky;top:0;background:#fff;padding:8px 0;border-bottom:1px solid \
+      #eef1f4;z-index:1}
+      #filter{width:60%;font-size:14px;padding:5px 8px}#shown{color:#5b6670;margin-left:12px}
+      .group{display:flex;gap:14px;padding:10px 0;border-bottom:1px solid #eef1f4}
+      .group img{flex:none;border:1px solid #d5dbe1;background:#f6f8fa}
+      .group .pic{flex:none;width:80px;height:60px;background:#f6f8fa;border:1px dashed \
+      #d5dbe1;color:#8a949e;font-size:11px;display:flex;align-items:center;\
+      justify-content:center;text-align:center}
+      .group h3{font-size:14px;margin:0 0 4px}.group ul{margin:0;padding:0;list-style:none}
+      .group li.keep::before{content:"keep ";color:#1a7f37;font-weight:600}
+      .group li.link::before{content:"link ";color:#5b6670}
+      .group li.clone::before{content:"clone ";color:#5b6670}
+      .hidden{display:none}
+      """;
+
+  /** The one script: the filter, and a folder's bar filling it in. */
+  private static final String SCRIPT = """
+      (function () {
+        var box = document.getElementById('filter');
+        var shown = document.getElementById('shown');
+        var groups = Array.prototype.slice.call(document.querySelectorAll('.group'));
+        var texts = groups.map(function (g) { return g.getAttribute('data-paths'); });
+        function apply() {
+          var q = box.value.toLowerCase();
+          var n = 0;
+          for (var i = 0; i < groups.length; i++) {
+            var hit = q === '' || texts[i].indexOf(q) >= 0;
+            groups[i].classList.toggle('hidden', !hit);
+            if (hit) { n++; }
+          }
+          shown.textContent = n + ' of ' + groups.length + ' groups';
+        }
+        box.addEventListener('input', apply);
+        document.querySelectorAll('[data-folder]').forEach(function (a) {
+          a.addEventListener('click', function (e) {
+            e.preventDefault();
+            box.value = a.getAttribute('data-folder');
+            apply();
+            document.getElementById('groups').scrollIntoView();
+          });
+        });
+        apply();
+      })();
+      """;
+
+  private final List<Path> roots;
+  private final int verbosity;
+  private final boolean exactBytes;
+
+  public HtmlReport(List<Path> roots, int verbosity, boolean exactBytes) {
+    this.roots = roots;
+    this.verbosity = verbosity;
+    this.exactBytes = exactBytes;
+  }
+
+  /**
+   * Writes the page to {@code file}, replacing what it held; a symlink there is refused, not
+   * followed.
+   */
+  public void write(Path file, Pipeline.Result result) throws IOException {
+    try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file,
+        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), StandardCharsets.UTF_8),
+        1 << 16)) {
+      page(w, result);
+    }
+  }
+
+  private void page(Writer w, Pipeline.Result result) throws IOException {
+    boolean dry = result.summary().dryRun();
+    w.write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
+    // nothing from anywhere: pictures are data in the page, and the one script is let run by
+    // its digest, so that no script a name might carry could run
+    w.write("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        + "img-src data:; style-src 'unsafe-inline'; script-src '" + scriptHash() + "'; "
+        + "base-uri 'none'; form-action 'none'\">\n");
+    w.write("<meta name=\"viewport\" content=\"width=device-width\">\n");
+    String where = joinedRoots();
+    w.write("<title>linkdupes: " + (dry ? "dry run over " : "run over ") + esc(where)
+        + "</title>\n<style>" + STYLE + "</style></head><body>\n");
+    w.write("<h1>linkdupes: " + (dry ? "dry run over " : "run over ") + "<span class=\"path\">"
+        + esc(where) + "</span></h1>\n");
+    w.write("<p class=\"sub\">" + esc(ZonedDateTime.now().format(
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)))
+        + (dry ? ". Dry run: nothing was changed." : ".") + "</p>\n");
+    summary(w, result);
+    List<GroupResult> groups = result.groups();
+    DirectoryPairs pairs = new DirectoryPairs(roots);
+    folders(w, groups, pairs);
+    pairs(w, groups, pairs);
+    groups(w, result, pairs);
+    w.write("<script>" + SCRIPT + "</script>\n</body></html>\n");
+  }
+
+  private void summary(Writer w, Pipeline.Result result) throws IOException {
+    w.write("<h2>Summary</h2>\n<table id=\"summary\">\n");
+    for (String[] row : new TextReport(new PrintStream(PrintStream.nullOutputStream()),
+        verbosity, exactBytes, roots).summaryRows(result.summary())) {
+      w.write("<tr><td>" + esc(row[0]) + "</td><td>" + esc(row[1]) + "</td></tr>\n");
+    }
+    w.write("</table>\n");
+  }
+
+  /** What a group frees (or would): content bytes, or for a clone the blocks given back. */
+  private static long freed(GroupResult g) {
+    return g.group().isClone() ? g.diskBytesFreed() : g.bytesFreed();
+  }
+
+  /**
+   * Savings by folder: each name linked gets its share of what its group frees, so the bars
+   * add up to the summary's figure; the largest {@link #FOLDERS_DRAWN} drawn.
+   */
+  private void folders(Writer w, List<GroupResult> groups, DirectoryPairs pairs)
+      throws IOException {
+    Map<String, long[]> byFolder = new HashMap<>();
+    for (GroupResult g : groups) {
+      List<GroupResult.Link> links = g.linked();
+      int n = links.size();
+      if (n == 0) {
+        continue;
+      }
+      long total = freed(g);
+      long each = total / n;
+      long rest = total - each * n;
+      for (int i = 0; i < n; i++) {
+        String folder = pairs.directory(links.get(i).name().parent());
+        long[] v = byFolder.computeIfAbsent(folder, k -> new long[2]);
+        v[0] += each + (i == 0 ? rest : 0);
+        v[1]++;
+      }
+    }
+    List<Map.Entry<String, long[]>> sorted = new ArrayList<>(byFolder.entrySet());
+    sorted.sort((a, b) -> a.getValue()[0] != b.getValue()[0]
+        ? Long.compare(b.getValue()[0], a.getValue()[0]) : a.getKey().compareTo(b.getKey()));
+    w.write("<h2>Savings by folder</h2>\n");
+    if (sorted.isEmpty()) {
+      w.write("<p>No folder holds a duplicate.</p>\n");
+      return;
+    }
+    List<Map.Entry<String, long[]>> drawn =
+        sorted.subList(0, Math.min(FOLDERS_DRAWN, sorted.size()));
+    long max = Math.max(1, drawn.get(0).getValue()[0]);
+    int rowHeight = 22;
+    int labelWidth = 420;
+    int barWidth = 480;
+    int height = drawn.size() * rowHeight + 4;
+    w.write("<p class=\"sub\">Where the space is freed, folder by folder (by the names "
+        + "linked there); click a folder for its groups.</p>\n");
+    w.write("<svg id=\"folders\" xmlns=\"http://www.w3.org/2000/svg\" width=\"1050\" "
+        + "height=\"" + height + "\" role=\"img\" aria-label=\"Savings by folder\">\n");
+    int y = 2;
+    for (Map.Entry<String, long[]> e : drawn) {
+      long bytes = e.getValue()[0];
+      int len = (int) Math.max(2, Math.round((double) bytes / max * barWidth));
+      String label = e.getKey();
+      String shownLabel = label.length() > 60 ? "\u2026" + label.substring(label.length() - 59)
+          : label;
+      w.write("<a href=\"#groups\" class=\"folder\" data-folder=\"" + esc(label)
+          + "\" data-bytes=\"" + bytes + "\"><title>" + esc(label) + ": " + esc(size(bytes))
+          + ", " + e.getValue()[1] + " names</title>");
+      w.write("<text x=\"" + (labelWidth - 8) + "\" y=\"" + (y + 15)
+          + "\" text-anchor=\"end\" class=\"path\">" + esc(shownLabel) + "</text>");
+      w.write("<rect class=\"bar\" x=\"" + labelWidth + "\" y=\"" + (y + 3) + "\" width=\""
+          + len + "\" height=\"" + (rowHeight - 6) + "\" fill=\"#54aeff\" rx=\"2\"/>");
+      w.write("<text x=\"" + (labelWidth + len + 6) + "\" y=\"" + (y + 15) + "\">"
+          + esc(size(bytes)) + "</text></a>\n");
+      y += rowHeight;
+    }
+    w.write("</svg>\n");
+    if (sorted.size() > drawn.size()) {
+      w.write("<p class=\"sub\">and " + (sorted.size() - drawn.size())
+          + " more folders.</p>\n");
+    }
+  }
+
+  private void pairs(Writer w, List<GroupResult> groups, DirectoryPairs pairs)
+      throws IOException {
+    pairs.addAll(groups);
+    List<DirectoryPairs.Shared> all = pairs.sorted();
+    w.write("<h2>Folders that repeat each other</h2>\n");
+    if (all.isEmpty()) {
+      w.write("<p>None.</p>\n");
+      return;
+    }
+    w.write("<table id=\"pairs\">\n");
+    for (DirectoryPairs.Shared p : all) {
+      String where = p.pair.within() ? "within <span class=\"path\">" + esc(p.pair.a())
+          + "</span>" : "<span class=\"path\">" + esc(p.pair.a())
+          + "</span> \u2194 <span class=\"path\">" + esc(p.pair.b()) + "</span>";
+      w.write("<tr><td>" + where + "</td><td class=\"n\">" + p.files
+          + (p.files == 1 ? " file" : " files") + "</td><td class=\"n\">" + esc(size(p.bytes))
+          + "</td></tr>\n");
+    }
+    w.write("</table>\n");
+  }
+
+  private void groups(Writer w, Pipeline.Result result, DirectoryPairs pairs)
+      throws IOException {
+    boolean dry = result.summary().dryRun();
+    List<GroupResult> groups = result.groups();
+    Thumbnails pictures = result.thumbnails();
+    w.write("<h2 id=\"groups\">Groups</h2>\n<div id=\"filterbar\"><input id=\"filter\" "
+        + "type=\"search\" placeholder=\"Filter by path\" aria-label=\"Filter by path\">"
+        + "<span id=\"shown\">" + groups.size() + " of " + groups.size()
+        + " groups</span></div>\n");
+    long budget = PICTURE_BUDGET;
+    int unpictured = 0;
+    int n = 0;
+    for (GroupResult g : groups) {
+      n++;
+      boolean clone = g.group().isClone();
+      Path kept = g.group().kept().firstName().path();
+      List<GroupResult.Link> links = g.linked();
+      StringBuilder paths = new StringBuilder(Paths.display(kept));
+      for (GroupResult.Link l : links) {
+        paths.append('\n').append(Paths.display(l.name().path()));
+      }
+      w.write("<div class=\"group\" id=\"g" + n + "\" data-size=\"" + g.group().size()
+          + "\" data-freed=\"" + freed(g) + "\" data-paths=\""
+          + esc(paths.toString().toLowerCase(Locale.ROOT)) + "\">");
+      Thumbnails.Picture pic = pictures == null ? null : picture(pictures, g);
+      if (pic != null) {
+        String data = Base64.getEncoder().encodeToString(pic.jpeg());
+        if (data.length() <= budget) {
+          budget -= data.length();
+          w.write("<img alt=\"\" width=\"" + pic.width() + "\" height=\"" + pic.height()
+              + "\" src=\"data:image/jpeg;base64,");
+          w.write(data);
+          w.write("\">");
+        } else {
+          unpictured++;
+        }
+      }
+      w.write("<div><h3>" + esc(size(g.group().size())) + " each, " + g.linkedCount()
+          + (clone ? (dry ? " to clone" : " cloned") : (dry ? " to link" : " linked"))
+          + (dry ? ", would free " : ", freed ") + esc(size(freed(g)))
+          + (clone ? " on disk" : "") + "</h3><ul>");
+      w.write("<li class=\"keep path\">" + esc(Paths.display(kept)) + "</li>");
+      Path shownKept = kept;
+      for (GroupResult.Link l : links) {
+        if (!l.kept().equals(shownKept)) { // a later kept file: the one before was full
+          shownKept = l.kept();
+          w.write("<li class=\"keep path\">" + esc(Paths.display(shownKept)) + "</li>");
+        }
+        w.write("<li class=\"" + (clone ? "clone" : "link") + " path\">"
+            + esc(Paths.display(l.name().path())) + "</li>");
+      }
+      w.write("</ul></div></div>\n");
+    }
+    if (unpictured > 0) {
+      w.write("<p class=\"sub\">" + unpictured + " more pictures left out: the page carries "
+          + "at most " + esc(Sizes.human(PICTURE_BUDGET)) + " of them.</p>\n");
+    }
+    if (pictures != null) {
+      w.write("<p class=\"sub\">Pictures are made of images as this run read them: a group "
+          + "known from the cache, not read again, has none.</p>\n");
+    }
+  }
+
+  /** A picture of any inode of the group, the kept one first. */
+  private static Thumbnails.Picture picture(Thumbnails pictures, GroupResult g) {
+    Thumbnails.Picture p = pictures.of(g.group().kept());
+    if (p != null) {
+      return p;
+    }
+    Set<Inode> seen = new HashSet<>();
+    for (Inode i : g.group().duplicates()) {
+      if (seen.add(i)) {
+        p = pictures.of(i);
+        if (p != null) {
+          return p;
+        }
+      }
+    }
+    return null;
+  }
+
+  private String joinedRoots() {
+    StringBuilder b = new StringBuilder();
+    for (Path r : roots) {
+      if (b.length() > 0) {
+        b.append(", ");
+      }
+      b.append(Paths.display(r));
+    }
+    return b.toString();
+  }
+
+  private String size(long bytes) {
+    return exactBytes ? bytes + " bytes" : Sizes.human(bytes);
+  }
+
+  /** The script's digest as the page's policy names it. */
+  static String scriptHash() {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(
+          SCRIPT.getBytes(StandardCharsets.UTF_8));
+      return "sha256-" + Base64.getEncoder().encodeToString(d);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Text made safe in an HTML text node or a quoted attribute. */
+  static String esc(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      String r = switch (c) {
+        case '&' -> "&amp;";
+        case '<' -> "&lt;";
+        case '>' -> "&gt;";
+        case '"' -> "&quot;";
+        case '\'' -> "&#39;";
+        default -> null;
+      };
+      if (r != null && b == null) {
+        b = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      if (b != null) {
+        if (r != null) {
+          b.append(r);
+        } else {
+          b.append(c);
+        }
+      }
+    }
+    return b == null ? s : b.toString();
+  }
+}
