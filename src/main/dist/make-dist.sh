@@ -104,8 +104,11 @@ if [ "$best" -ge 25 ]; then
     fi
     i=$((i + 1))
   done
+  # with the HTML report: without its classes in the cache, the page of the mixed tree
+  # added 11% to a dry run's time
   LINKDUPES_TRAIN="$dist/lib/linkdupes.aot" "$dist/bin/linkdupes" -v \
-      --cache "$train/cache/linkdupes.db" "$train" > "$train/run.log" 2>&1 \
+      --cache "$train/cache/linkdupes.db" --report "$train/report.html" "$train" \
+      > "$train/run.log" 2>&1 \
     || { echo "note: the training run failed (see $train/run.log); no AOT cache" >&2; \
          rm -f "$dist/lib/linkdupes.aot"; }
   rm -rf "$train"

@@ -64,15 +64,16 @@ public final class Main {
         result = new Pipeline(options, ops,
             new RunContext(problems, new Tally(), progress)).run();
       }
-      if (options.htmlReport() != null) { // before the text, so its failure is counted there
-        try {
-          new HtmlReport(options.roots(), asked.verbosity(), asked.exactBytes())
-              .write(options.htmlReport(), result);
-        } catch (IOException e) {
-          problems.error("cannot write the report", options.htmlReport(), e);
-        }
+      // the page is made while the text report is printed (the mixed test tree's page took
+      // 81-96 ms, its text report 25-30 ms); with --summary, whose line counts the errors,
+      // first
+      java.util.concurrent.CompletableFuture<IOException> page = htmlReport(options, result);
+      if (asked.summaryLine()) {
+        pageWritten(page, options, problems);
+        page = null;
       }
       Reports.write(asked, options.roots(), result, problems.errorCount(), out);
+      pageWritten(page, options, problems);
     } catch (RunLock.HeldException e) {
       err.println("linkdupes: " + e.getMessage());
       err.flush();
@@ -92,6 +93,40 @@ public final class Main {
       problems.error("cannot write the report to standard output");
     }
     return problems.errorCount() > 0 ? ExitCode.SOME_FAILED : ExitCode.OK;
+  }
+
+  /** The HTML report asked for, written on a thread of its own; null when none is asked. */
+  private static java.util.concurrent.CompletableFuture<IOException> htmlReport(
+      Options options, Pipeline.Result result) {
+    if (options.htmlReport() == null) {
+      return null;
+    }
+    Options.Report asked = options.report();
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        new HtmlReport(options.roots(), asked.verbosity(), asked.exactBytes())
+            .write(options.htmlReport(), result);
+        return null;
+      } catch (IOException e) {
+        return e;
+      }
+    }, r -> {
+      Thread t = new Thread(r, "linkdupes-page");
+      t.setDaemon(true);
+      t.start();
+    });
+  }
+
+  /** Waits for the page; a failure to write it is an error of the run. */
+  private static void pageWritten(java.util.concurrent.CompletableFuture<IOException> page,
+      Options options, Problems problems) {
+    if (page == null) {
+      return;
+    }
+    IOException failed = page.join();
+    if (failed != null) {
+      problems.error("cannot write the report", options.htmlReport(), failed);
+    }
   }
 
   /**

@@ -72,17 +72,36 @@ final class DirectoryPairs {
   }
 
   void addAll(List<GroupResult> groups) {
+    addAll(groups, null, null);
+  }
+
+  /**
+   * As {@link #addAll(List)}, and into {@code byFolder} (when given) each linked name's folder
+   * with its share of what its group frees ({@code freed}): bytes, then names.
+   */
+  void addAll(List<GroupResult> groups, java.util.function.ToLongFunction<GroupResult> freed,
+      Map<String, long[]> byFolder) {
     Path kept = null;
     String keptDir = null;
     for (GroupResult g : groups) {
       long size = g.group().size();
-      for (GroupResult.Link link : g.linked()) {
+      List<GroupResult.Link> links = g.linked();
+      long each = byFolder == null || links.isEmpty() ? 0 : freed.applyAsLong(g) / links.size();
+      long rest = byFolder == null ? 0 : freed.applyAsLong(g) - each * links.size();
+      for (GroupResult.Link link : links) {
         if (link.kept() != kept) { // one kept file for most groups: its directory looked up once
           kept = link.kept();
           keptDir = directory(kept.getParent());
         }
         // the name's directory as the walk holds it: no path is built per name
-        Pair p = Pair.of(keptDir, directory(link.name().parent()));
+        String dir = directory(link.name().parent());
+        if (byFolder != null) {
+          long[] v = byFolder.computeIfAbsent(dir, k -> new long[2]);
+          v[0] += each + rest;
+          rest = 0;
+          v[1]++;
+        }
+        Pair p = Pair.of(keptDir, dir);
         Map<String, Shared> withA = pairs.computeIfAbsent(p.a(), a -> new HashMap<>());
         Shared s = withA.get(p.b());
         if (s == null) {

@@ -1,10 +1,9 @@
 package linkdupes.report;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -77,7 +74,11 @@ public final class HtmlReport {
         var box = document.getElementById('filter');
         var shown = document.getElementById('shown');
         var groups = Array.prototype.slice.call(document.querySelectorAll('.group'));
-        var texts = groups.map(function (g) { return g.getAttribute('data-paths'); });
+        var texts = groups.map(function (g) {
+          return Array.prototype.map.call(g.querySelectorAll('li'), function (li) {
+            return li.textContent;
+          }).join('\\n').toLowerCase();
+        });
         function apply() {
           var q = box.value.toLowerCase();
           var n = 0;
@@ -116,21 +117,42 @@ public final class HtmlReport {
    * followed.
    */
   public void write(Path file, Pipeline.Result result) throws IOException {
-    try (Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file,
+    try (Page w = new Page(new BufferedOutputStream(Files.newOutputStream(file,
         StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), StandardCharsets.UTF_8),
-        1 << 16)) {
+        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), 1 << 16))) {
       page(w, result);
     }
   }
 
-  private void page(Writer w, Pipeline.Result result) throws IOException {
+  /**
+   * The page's bytes: each string encoded whole by {@link String#getBytes}, which copies a
+   * string of one-byte characters at once; a Writer's encoder went through them one by one,
+   * which before the JIT had compiled it took a good part of the page's time.
+   */
+  private static final class Page implements AutoCloseable {
+    private final OutputStream out;
+
+    Page(OutputStream out) {
+      this.out = out;
+    }
+
+    void write(String s) throws IOException {
+      out.write(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.close();
+    }
+  }
+
+  private void page(Page w, Pipeline.Result result) throws IOException {
     boolean dry = result.summary().dryRun();
     w.write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
     // nothing from anywhere: pictures are data in the page, and the one script is let run by
     // its digest, so that no script a name might carry could run
     w.write("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        + "img-src data:; style-src 'unsafe-inline'; script-src '" + scriptHash() + "'; "
+        + "img-src data:; style-src 'unsafe-inline'; script-src '" + SCRIPT_HASH + "'; "
         + "base-uri 'none'; form-action 'none'\">\n");
     w.write("<meta name=\"viewport\" content=\"width=device-width\">\n");
     String where = joinedRoots();
@@ -138,19 +160,26 @@ public final class HtmlReport {
         + "</title>\n<style>" + STYLE + "</style></head><body>\n");
     w.write("<h1>linkdupes: " + (dry ? "dry run over " : "run over ") + "<span class=\"path\">"
         + esc(where) + "</span></h1>\n");
-    w.write("<p class=\"sub\">" + esc(ZonedDateTime.now().format(
-        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)))
+    // in UTC: the time-zone rules took 10-20 ms to load, a tenth of the page's time
+    w.write("<p class=\"sub\">" + java.time.Instant.now().truncatedTo(
+        java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC")
         + (dry ? ". Dry run: nothing was changed." : ".") + "</p>\n");
     summary(w, result);
     List<GroupResult> groups = result.groups();
+    // the groups, most of the page, are made on the other cores while this one counts the
+    // folders and their pairs (one pass over the names for both)
+    java.util.concurrent.CompletableFuture<List<String>> made =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> groupPieces(result));
     DirectoryPairs pairs = new DirectoryPairs(roots);
-    folders(w, groups, pairs);
-    pairs(w, groups, pairs);
-    groups(w, result, pairs);
+    Map<String, long[]> byFolder = new HashMap<>();
+    pairs.addAll(groups, HtmlReport::freed, byFolder);
+    folders(w, byFolder);
+    pairs(w, pairs);
+    groups(w, result, made.join());
     w.write("<script>" + SCRIPT + "</script>\n</body></html>\n");
   }
 
-  private void summary(Writer w, Pipeline.Result result) throws IOException {
+  private void summary(Page w, Pipeline.Result result) throws IOException {
     w.write("<h2>Summary</h2>\n<table id=\"summary\">\n");
     for (String[] row : new TextReport(new PrintStream(PrintStream.nullOutputStream()),
         verbosity, exactBytes, roots).summaryRows(result.summary())) {
@@ -168,25 +197,8 @@ public final class HtmlReport {
    * Savings by folder: each name linked gets its share of what its group frees, so the bars
    * add up to the summary's figure; the largest {@link #FOLDERS_DRAWN} drawn.
    */
-  private void folders(Writer w, List<GroupResult> groups, DirectoryPairs pairs)
+  private void folders(Page w, Map<String, long[]> byFolder)
       throws IOException {
-    Map<String, long[]> byFolder = new HashMap<>();
-    for (GroupResult g : groups) {
-      List<GroupResult.Link> links = g.linked();
-      int n = links.size();
-      if (n == 0) {
-        continue;
-      }
-      long total = freed(g);
-      long each = total / n;
-      long rest = total - each * n;
-      for (int i = 0; i < n; i++) {
-        String folder = pairs.directory(links.get(i).name().parent());
-        long[] v = byFolder.computeIfAbsent(folder, k -> new long[2]);
-        v[0] += each + (i == 0 ? rest : 0);
-        v[1]++;
-      }
-    }
     List<Map.Entry<String, long[]>> sorted = new ArrayList<>(byFolder.entrySet());
     sorted.sort((a, b) -> a.getValue()[0] != b.getValue()[0]
         ? Long.compare(b.getValue()[0], a.getValue()[0]) : a.getKey().compareTo(b.getKey()));
@@ -231,9 +243,7 @@ public final class HtmlReport {
     }
   }
 
-  private void pairs(Writer w, List<GroupResult> groups, DirectoryPairs pairs)
-      throws IOException {
-    pairs.addAll(groups);
+  private void pairs(Page w, DirectoryPairs pairs) throws IOException {
     List<DirectoryPairs.Shared> all = pairs.sorted();
     w.write("<h2>Folders that repeat each other</h2>\n");
     if (all.isEmpty()) {
@@ -252,58 +262,51 @@ public final class HtmlReport {
     w.write("</table>\n");
   }
 
-  private void groups(Writer w, Pipeline.Result result, DirectoryPairs pairs)
-      throws IOException {
+  /** Counted as the groups are made: pictures left out for the page's budget. */
+  private volatile int unpictured;
+
+  /** The groups in HTML, in pieces in the plan's order, each made on one thread. */
+  private List<String> groupPieces(Pipeline.Result result) {
     boolean dry = result.summary().dryRun();
+    List<GroupResult> groups = result.groups();
+    Thumbnails pictures = result.thumbnails();
+    // pictures within the budget, largest groups first (the plan's order)
+    Thumbnails.Picture[] shown = new Thumbnails.Picture[groups.size()];
+    long budget = PICTURE_BUDGET;
+    int left = 0;
+    for (int i = 0; pictures != null && i < groups.size(); i++) {
+      Thumbnails.Picture pic = picture(pictures, groups.get(i));
+      if (pic != null) {
+        long length = (pic.jpeg().length + 2L) / 3 * 4;
+        if (length <= budget) {
+          budget -= length;
+          shown[i] = pic;
+        } else {
+          left++;
+        }
+      }
+    }
+    unpictured = left;
+    int pieces = (groups.size() + PIECE - 1) / PIECE;
+    return java.util.stream.IntStream.range(0, pieces).parallel()
+        .mapToObj(k -> {
+          StringBuilder b = new StringBuilder(PIECE * 600);
+          for (int i = k * PIECE; i < Math.min(groups.size(), (k + 1) * PIECE); i++) {
+            group(b, i + 1, groups.get(i), shown[i], dry);
+          }
+          return b.toString();
+        }).toList();
+  }
+
+  private void groups(Page w, Pipeline.Result result, List<String> made) throws IOException {
     List<GroupResult> groups = result.groups();
     Thumbnails pictures = result.thumbnails();
     w.write("<h2 id=\"groups\">Groups</h2>\n<div id=\"filterbar\"><input id=\"filter\" "
         + "type=\"search\" placeholder=\"Filter by path\" aria-label=\"Filter by path\">"
         + "<span id=\"shown\">" + groups.size() + " of " + groups.size()
         + " groups</span></div>\n");
-    long budget = PICTURE_BUDGET;
-    int unpictured = 0;
-    int n = 0;
-    for (GroupResult g : groups) {
-      n++;
-      boolean clone = g.group().isClone();
-      Path kept = g.group().kept().firstName().path();
-      List<GroupResult.Link> links = g.linked();
-      StringBuilder paths = new StringBuilder(Paths.display(kept));
-      for (GroupResult.Link l : links) {
-        paths.append('\n').append(Paths.display(l.name().path()));
-      }
-      w.write("<div class=\"group\" id=\"g" + n + "\" data-size=\"" + g.group().size()
-          + "\" data-freed=\"" + freed(g) + "\" data-paths=\""
-          + esc(paths.toString().toLowerCase(Locale.ROOT)) + "\">");
-      Thumbnails.Picture pic = pictures == null ? null : picture(pictures, g);
-      if (pic != null) {
-        String data = Base64.getEncoder().encodeToString(pic.jpeg());
-        if (data.length() <= budget) {
-          budget -= data.length();
-          w.write("<img alt=\"\" width=\"" + pic.width() + "\" height=\"" + pic.height()
-              + "\" src=\"data:image/jpeg;base64,");
-          w.write(data);
-          w.write("\">");
-        } else {
-          unpictured++;
-        }
-      }
-      w.write("<div><h3>" + esc(size(g.group().size())) + " each, " + g.linkedCount()
-          + (clone ? (dry ? " to clone" : " cloned") : (dry ? " to link" : " linked"))
-          + (dry ? ", would free " : ", freed ") + esc(size(freed(g)))
-          + (clone ? " on disk" : "") + "</h3><ul>");
-      w.write("<li class=\"keep path\">" + esc(Paths.display(kept)) + "</li>");
-      Path shownKept = kept;
-      for (GroupResult.Link l : links) {
-        if (!l.kept().equals(shownKept)) { // a later kept file: the one before was full
-          shownKept = l.kept();
-          w.write("<li class=\"keep path\">" + esc(Paths.display(shownKept)) + "</li>");
-        }
-        w.write("<li class=\"" + (clone ? "clone" : "link") + " path\">"
-            + esc(Paths.display(l.name().path())) + "</li>");
-      }
-      w.write("</ul></div></div>\n");
+    for (String piece : made) {
+      w.write(piece);
     }
     if (unpictured > 0) {
       w.write("<p class=\"sub\">" + unpictured + " more pictures left out: the page carries "
@@ -313,6 +316,40 @@ public final class HtmlReport {
       w.write("<p class=\"sub\">Pictures are made of images as this run read them: a group "
           + "known from the cache, not read again, has none.</p>\n");
     }
+  }
+
+  /** Groups made into HTML at a time, on one thread. */
+  private static final int PIECE = 256;
+
+  /** One group: its picture, what it frees, its kept name and each name linked. */
+  private void group(StringBuilder b, int n, GroupResult g, Thumbnails.Picture pic,
+      boolean dry) {
+    boolean clone = g.group().isClone();
+    Path kept = g.group().kept().firstName().path();
+    b.append("<div class=\"group\" id=\"g").append(n).append("\" data-size=\"")
+        .append(g.group().size()).append("\" data-freed=\"").append(freed(g)).append("\">");
+    if (pic != null) {
+      b.append("<img alt=\"\" width=\"").append(pic.width()).append("\" height=\"")
+          .append(pic.height()).append("\" src=\"data:image/jpeg;base64,")
+          .append(Base64.getEncoder().encodeToString(pic.jpeg())).append("\">");
+    }
+    b.append("<div><h3>").append(esc(size(g.group().size()))).append(" each, ")
+        .append(g.linkedCount())
+        .append(clone ? (dry ? " to clone" : " cloned") : (dry ? " to link" : " linked"))
+        .append(dry ? ", would free " : ", freed ").append(esc(size(freed(g))))
+        .append(clone ? " on disk" : "").append("</h3><ul>");
+    b.append("<li class=\"keep path\">").append(esc(Paths.display(kept))).append("</li>");
+    Path shownKept = kept;
+    for (GroupResult.Link l : g.linked()) {
+      if (!l.kept().equals(shownKept)) { // a later kept file: the one before was full
+        shownKept = l.kept();
+        b.append("<li class=\"keep path\">").append(esc(Paths.display(shownKept)))
+            .append("</li>");
+      }
+      b.append(clone ? "<li class=\"clone path\">" : "<li class=\"link path\">")
+          .append(esc(Paths.display(l.name().path()))).append("</li>");
+    }
+    b.append("</ul></div></div>\n");
   }
 
   /** A picture of any inode of the group, the kept one first. */
@@ -348,7 +385,14 @@ public final class HtmlReport {
     return exactBytes ? bytes + " bytes" : Sizes.human(bytes);
   }
 
-  /** The script's digest as the page's policy names it. */
+  /**
+   * The script's digest as the page's policy names it, written out: computing it loaded the
+   * JDK's security providers, 20-40 ms of a dry run that reads no digest otherwise.
+   * {@code HtmlReportPageTest} checks it against {@link #scriptHash()}.
+   */
+  static final String SCRIPT_HASH = "sha256-tcSRDWL0zDMlyWGmNoo7GZyqCohZsLngLoOayEJWVS0=";
+
+  /** The script's digest, computed. */
   static String scriptHash() {
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(

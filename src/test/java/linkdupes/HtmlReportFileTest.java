@@ -1,0 +1,62 @@
+package linkdupes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where the HTML report goes: a file written whole, never through a symlink. */
+class HtmlReportFileTest {
+  @TempDir Path tmp;
+
+  private Path tree() {
+    Path t = Trees.mkdirs(tmp.resolve("t"));
+    byte[] data = Trees.random(1, 5000);
+    Trees.write(t.resolve("a"), data);
+    Trees.write(t.resolve("b"), data);
+    return t;
+  }
+
+  @Test
+  void aSymlinkWhereThePageGoesIsRefusedAndWhatItPointsAtKept() throws IOException {
+    Path tree = tree();
+    Path precious = Trees.write(tmp.resolve("precious.txt"), "keep me");
+    Path link = Files.createSymbolicLink(tmp.resolve("report.html"), precious);
+
+    CommandRun r = CommandRun.main("-n", "--no-cache", "--report", link, tree);
+
+    assertEquals(1, r.exitCode(), r::toString);
+    List<String> err = r.err().lines().toList();
+    assertEquals(1, err.size(), r::toString);
+    assertTrue(err.get(0).startsWith("linkdupes: cannot write the report " + link + ": "),
+        r::toString);
+    assertEquals("keep me", Files.readString(precious));
+    assertTrue(r.out().contains("Would link: 1 name"), "the text report still said: " + r);
+  }
+
+  @Test
+  void aPageIsWrittenOverAnOlderOneAndAMissingFolderIsOneLine() throws IOException {
+    Path tree = tree();
+    Path page = Trees.write(tmp.resolve("report.html"), "x".repeat(1_000_000));
+
+    CommandRun r = CommandRun.main("-n", "-q", "--no-cache", "--report", page, tree);
+
+    r.assertCleanSuccess();
+    String html = Files.readString(page);
+    assertTrue(html.startsWith("<!DOCTYPE html>") && html.endsWith("</html>\n"),
+        "a whole page, nothing of the old file left");
+    assertFalse(html.contains("xxxx"));
+
+    Path nowhere = tmp.resolve("no/such/folder/report.html");
+    CommandRun missing = CommandRun.main("-n", "-q", "--no-cache", "--report", nowhere, tree);
+    assertEquals(1, missing.exitCode(), missing::toString);
+    assertEquals(1, missing.err().lines().count(), missing::toString);
+    assertTrue(missing.err().contains(nowhere.toString()), missing::toString);
+  }
+}
