@@ -38,7 +38,9 @@ public final class HtmlReport {
   /** Bytes of pictures one page carries at most, largest groups first. */
   static final long PICTURE_BUDGET = 20L << 20;
   /** Folders drawn in the savings chart. */
-  static final int FOLDERS_DRAWN = 40;
+  static final int FOLDERS_DRAWN = 20;
+  /** Folder pairs shown before the rest, which open on a click. */
+  static final int PAIRS_SHOWN = 15;
 
   private static final String STYLE = """
       body{font:14px/1.4 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:16px 24px;\
@@ -49,7 +51,8 @@ public final class HtmlReport {
       table{border-collapse:collapse}td,th{padding:3px 12px 3px 0;text-align:left;\
       vertical-align:top}
       #summary td:first-child{color:#5b6670;white-space:nowrap}
-      #pairs td.n{text-align:right;white-space:nowrap}
+      #pairs td.n,.pairs-more td.n{text-align:right;white-space:nowrap}
+      details summary{cursor:pointer;color:#0969da;margin:6px 0}
       .path{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px;\
       word-break:break-all}
       svg a{cursor:pointer}svg a:hover rect.bar{fill:#1f6feb}svg text{font-size:12px}
@@ -211,19 +214,19 @@ public final class HtmlReport {
         sorted.subList(0, Math.min(FOLDERS_DRAWN, sorted.size()));
     long max = Math.max(1, drawn.get(0).getValue()[0]);
     int rowHeight = 22;
-    int labelWidth = 420;
-    int barWidth = 480;
+    int labelWidth = 380;
+    int barWidth = 470;
     int height = drawn.size() * rowHeight + 4;
     w.write("<p class=\"sub\">Where the space is freed, folder by folder (by the names "
         + "linked there); click a folder for its groups.</p>\n");
-    w.write("<svg id=\"folders\" xmlns=\"http://www.w3.org/2000/svg\" width=\"1050\" "
+    w.write("<svg id=\"folders\" xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" "
         + "height=\"" + height + "\" role=\"img\" aria-label=\"Savings by folder\">\n");
     int y = 2;
     for (Map.Entry<String, long[]> e : drawn) {
       long bytes = e.getValue()[0];
       int len = (int) Math.max(2, Math.round((double) bytes / max * barWidth));
       String label = e.getKey();
-      String shownLabel = label.length() > 60 ? "\u2026" + label.substring(label.length() - 59)
+      String shownLabel = label.length() > 52 ? "\u2026" + label.substring(label.length() - 51)
           : label;
       w.write("<a href=\"#groups\" class=\"folder\" data-folder=\"" + esc(label)
           + "\" data-bytes=\"" + bytes + "\"><title>" + esc(label) + ": " + esc(size(bytes))
@@ -251,7 +254,12 @@ public final class HtmlReport {
       return;
     }
     w.write("<table id=\"pairs\">\n");
+    int row = 0;
     for (DirectoryPairs.Shared p : all) {
+      if (row++ == PAIRS_SHOWN) { // the rest on a click, without a script
+        w.write("</table>\n<details><summary>" + (all.size() - PAIRS_SHOWN)
+            + " more pairs</summary>\n<table class=\"pairs-more\">\n");
+      }
       String where = p.pair.within() ? "within <span class=\"path\">" + esc(p.pair.a())
           + "</span>" : "<span class=\"path\">" + esc(p.pair.a())
           + "</span> \u2194 <span class=\"path\">" + esc(p.pair.b()) + "</span>";
@@ -259,7 +267,7 @@ public final class HtmlReport {
           + (p.files == 1 ? " file" : " files") + "</td><td class=\"n\">" + esc(size(p.bytes))
           + "</td></tr>\n");
     }
-    w.write("</table>\n");
+    w.write(all.size() > PAIRS_SHOWN ? "</table></details>\n" : "</table>\n");
   }
 
   /** Counted as the groups are made: pictures left out for the page's budget. */
@@ -314,7 +322,12 @@ public final class HtmlReport {
     }
     if (pictures != null) {
       w.write("<p class=\"sub\">Pictures are made of images as this run read them: a group "
-          + "known from the cache, not read again, has none.</p>\n");
+          + "known from the cache, not read again, has none."
+          + (pictures.notDecoded() > 0 ? " " + pictures.notDecoded() + (pictures.notDecoded()
+              == 1 ? " image has" : " images have") + " none: a format the decoders lack, or "
+              + "no thumbnail embedded once this run had decoded as many whole images as it "
+              + "takes time for." : "")
+          + "</p>\n");
     }
   }
 
