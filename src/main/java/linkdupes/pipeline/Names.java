@@ -273,9 +273,12 @@ public final class Names {
               if (!attrs.isRegularFile()) {
                 return FileVisitResult.CONTINUE;
               }
+              // the stat the walk read, once for all the files looked for
+              FileStat st = FileStat.of(attrs);
               boolean allDone = true;
               for (Target t : targets) {
-                if (!t.complete() && FileStat.sameInode(attrs, t.stat)) {
+                if (!t.complete() && (st != null ? st.sameInode(t.stat)
+                    : FileStat.sameInode(attrs, t.stat))) {
                   t.add(file);
                 }
                 allDone &= t.complete();
