@@ -59,4 +59,34 @@ class HtmlReportFileTest {
     assertEquals(1, missing.err().lines().count(), missing::toString);
     assertTrue(missing.err().contains(nowhere.toString()), missing::toString);
   }
+
+  @Test
+  void pastItsNamesBudgetThePageCountsTheSmallestGroupsInsteadOfListingThem()
+      throws IOException {
+    Path t = Trees.mkdirs(tmp.resolve("many"));
+    for (int i = 0; i < 10; i++) { // ten groups of three names, of sizes 10,000 down to 1,000
+      byte[] data = Trees.random(100 + i, 10_000 - 1000 * i);
+      for (String d : List.of("a", "b", "c")) {
+        Trees.write(Trees.mkdirs(t.resolve(d)).resolve("f" + i), data);
+      }
+    }
+    Path page = tmp.resolve("page.html");
+    String before = System.getProperty("linkdupes.report.names");
+    System.setProperty("linkdupes.report.names", "13");
+    try {
+      CommandRun.main("-n", "-q", "--no-cache", "--report", page, t).assertCleanSuccess();
+    } finally {
+      if (before == null) {
+        System.clearProperty("linkdupes.report.names");
+      } else {
+        System.setProperty("linkdupes.report.names", before);
+      }
+    }
+    String html = Files.readString(page);
+    assertEquals(4, html.split("class=\"group\"", -1).length - 1, "4 groups: 12 names");
+    assertTrue(html.contains(t.resolve("a/f3").toString()), "the fourth largest listed");
+    assertFalse(html.contains(t.resolve("a/f4").toString()), "the fifth not");
+    assertTrue(html.contains("6 smaller groups (18 names) are not listed"), html);
+    assertTrue(html.contains("4 of 4 groups"));
+  }
 }

@@ -39,6 +39,13 @@ public final class HtmlReport {
   static final long PICTURE_BUDGET = 20L << 20;
   /** Folders drawn in the savings chart. */
   static final int FOLDERS_DRAWN = 20;
+  /**
+   * Names listed at most, about 110 bytes each on the page: the groups past them (the
+   * smallest) are counted, not listed, so that a run over millions of files makes a page a
+   * browser still opens. The mixed test tree lists 12,777. The property changes it (tests).
+   */
+  static final int NAMES_LISTED = 150_000;
+  static final String NAMES_PROPERTY = "linkdupes.report.names";
   /** Folder pairs shown before the rest, which open on a click. */
   static final int PAIRS_SHOWN = 15;
 
@@ -171,14 +178,15 @@ public final class HtmlReport {
     List<GroupResult> groups = result.groups();
     // the groups, most of the page, are made on the other cores while this one counts the
     // folders and their pairs (one pass over the names for both)
+    int listed = listed(groups);
     java.util.concurrent.CompletableFuture<List<String>> made =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> groupPieces(result));
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> groupPieces(result, listed));
     DirectoryPairs pairs = new DirectoryPairs(roots);
     Map<String, long[]> byFolder = new HashMap<>();
     pairs.addAll(groups, HtmlReport::freed, byFolder);
     folders(w, byFolder);
     pairs(w, pairs);
-    groups(w, result, made.join());
+    groups(w, result, listed, made.join());
     w.write("<script>" + SCRIPT + "</script>\n</body></html>\n");
   }
 
@@ -273,10 +281,23 @@ public final class HtmlReport {
   /** Counted as the groups are made: pictures left out for the page's budget. */
   private volatile int unpictured;
 
+  /** How many groups, the largest first, the page lists: {@link #NAMES_LISTED} names. */
+  private static int listed(List<GroupResult> groups) {
+    long names = 0;
+    int most = Integer.getInteger(NAMES_PROPERTY, NAMES_LISTED);
+    for (int i = 0; i < groups.size(); i++) {
+      names += 1 + groups.get(i).linkedCount();
+      if (names > most) {
+        return i;
+      }
+    }
+    return groups.size();
+  }
+
   /** The groups in HTML, in pieces in the plan's order, each made on one thread. */
-  private List<String> groupPieces(Pipeline.Result result) {
+  private List<String> groupPieces(Pipeline.Result result, int listed) {
     boolean dry = result.summary().dryRun();
-    List<GroupResult> groups = result.groups();
+    List<GroupResult> groups = result.groups().subList(0, listed);
     Thumbnails pictures = result.thumbnails();
     // pictures within the budget, largest groups first (the plan's order)
     Thumbnails.Picture[] shown = new Thumbnails.Picture[groups.size()];
@@ -306,15 +327,25 @@ public final class HtmlReport {
         }).toList();
   }
 
-  private void groups(Page w, Pipeline.Result result, List<String> made) throws IOException {
+  private void groups(Page w, Pipeline.Result result, int listed, List<String> made)
+      throws IOException {
     List<GroupResult> groups = result.groups();
     Thumbnails pictures = result.thumbnails();
     w.write("<h2 id=\"groups\">Groups</h2>\n<div id=\"filterbar\"><input id=\"filter\" "
         + "type=\"search\" placeholder=\"Filter by path\" aria-label=\"Filter by path\">"
-        + "<span id=\"shown\">" + groups.size() + " of " + groups.size()
-        + " groups</span></div>\n");
+        + "<span id=\"shown\">" + listed + " of " + listed + " groups</span></div>\n");
     for (String piece : made) {
       w.write(piece);
+    }
+    if (listed < groups.size()) {
+      long names = 0;
+      for (GroupResult g : groups.subList(listed, groups.size())) {
+        names += 1 + g.linkedCount();
+      }
+      w.write("<p class=\"sub\" id=\"unlisted\">" + (groups.size() - listed)
+          + " smaller groups (" + names + " names) are not listed, so that the page stays one "
+          + "a browser opens; <code>--format json</code> or <code>csv</code> lists every "
+          + "group. The summary, the folders and the pairs above count them all.</p>\n");
     }
     if (unpictured > 0) {
       w.write("<p class=\"sub\">" + unpictured + " more pictures left out: the page carries "
