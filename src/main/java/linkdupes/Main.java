@@ -2,6 +2,7 @@ package linkdupes;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.concurrent.CompletableFuture;
 import linkdupes.base.Problems;
 import linkdupes.base.Progress;
 import linkdupes.base.RunContext;
@@ -67,7 +68,7 @@ public final class Main {
       // the page is made while the text report is printed (the mixed test tree's page took
       // 81-96 ms, its text report 25-30 ms); with --summary, whose line counts the errors,
       // first
-      java.util.concurrent.CompletableFuture<IOException> page = htmlReport(options, result);
+      CompletableFuture<IOException> page = htmlReport(options, result);
       if (asked.summaryLine()) {
         pageWritten(page, options, problems);
         page = null;
@@ -96,13 +97,13 @@ public final class Main {
   }
 
   /** The HTML report asked for, written on a thread of its own; null when none is asked. */
-  private static java.util.concurrent.CompletableFuture<IOException> htmlReport(
+  private static CompletableFuture<IOException> htmlReport(
       Options options, Pipeline.Result result) {
     if (options.htmlReport() == null) {
       return null;
     }
     Options.Report asked = options.report();
-    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+    return CompletableFuture.supplyAsync(() -> {
       try {
         new HtmlReport(options.roots(), asked.verbosity(), asked.exactBytes())
             .write(options.htmlReport(), result);
@@ -118,7 +119,7 @@ public final class Main {
   }
 
   /** Waits for the page; a failure to write it is an error of the run. */
-  private static void pageWritten(java.util.concurrent.CompletableFuture<IOException> page,
+  private static void pageWritten(CompletableFuture<IOException> page,
       Options options, Problems problems) {
     if (page == null) {
       return;

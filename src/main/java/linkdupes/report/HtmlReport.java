@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -19,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import linkdupes.base.Paths;
 import linkdupes.base.Sizes;
 import linkdupes.group.Inode;
@@ -171,16 +175,16 @@ public final class HtmlReport {
     w.write("<h1>linkdupes: " + (dry ? "dry run over " : "run over ") + "<span class=\"path\">"
         + esc(where) + "</span></h1>\n");
     // in UTC: the time-zone rules took 10-20 ms to load, a tenth of the page's time
-    w.write("<p class=\"sub\">" + java.time.Instant.now().truncatedTo(
-        java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC")
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    w.write("<p class=\"sub\">" + now.replace('T', ' ').replace("Z", " UTC")
         + (dry ? ". Dry run: nothing was changed." : ".") + "</p>\n");
     summary(w, result);
     List<GroupResult> groups = result.groups();
     // the groups, most of the page, are made on the other cores while this one counts the
     // folders and their pairs (one pass over the names for both)
     int listed = listed(groups);
-    java.util.concurrent.CompletableFuture<List<String>> made =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> groupPieces(result, listed));
+    CompletableFuture<List<String>> made =
+        CompletableFuture.supplyAsync(() -> groupPieces(result, listed));
     DirectoryPairs pairs = new DirectoryPairs(roots);
     Map<String, long[]> byFolder = new HashMap<>();
     pairs.addAll(groups, HtmlReport::freed, byFolder);
@@ -317,7 +321,7 @@ public final class HtmlReport {
     }
     unpictured = left;
     int pieces = (groups.size() + PIECE - 1) / PIECE;
-    return java.util.stream.IntStream.range(0, pieces).parallel()
+    return IntStream.range(0, pieces).parallel()
         .mapToObj(k -> {
           StringBuilder b = new StringBuilder(PIECE * 600);
           for (int i = k * PIECE; i < Math.min(groups.size(), (k + 1) * PIECE); i++) {
