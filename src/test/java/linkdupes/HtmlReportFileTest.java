@@ -89,4 +89,50 @@ class HtmlReportFileTest {
     assertTrue(html.contains("6 smaller groups (18 names) are not listed"), html);
     assertTrue(html.contains("4 of 4 groups"));
   }
+
+  private static byte[] png(int seed) throws IOException {
+    java.awt.image.BufferedImage im = new java.awt.image.BufferedImage(300 + seed, 200,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 200; y++) {
+      for (int x = 0; x < im.getWidth(); x++) {
+        im.setRGB(x, y, (x * 7 + seed * 40) << 16 | (y * 5) << 8 | (x ^ y));
+      }
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(im, "png", out);
+    return out.toByteArray();
+  }
+
+  private static int pictures(String html) {
+    return html.split("src=\"data:image/jpeg;base64,", -1).length - 1;
+  }
+
+  /**
+   * With the cache, files are read through their SHA-256 (not side by side): pictures are
+   * made there too, of the first file of each group; a second run, which the cache answers,
+   * reads nothing and so has none, and says why. A real run's page says what it did.
+   */
+  @Test
+  void withTheCachePicturesComeFromTheDigestsReadsAndARunThatReadsNothingHasNone()
+      throws IOException {
+    Path t = Trees.mkdirs(tmp.resolve("pics"));
+    for (int i = 0; i < 3; i++) {
+      byte[] data = png(i);
+      Trees.write(Trees.mkdirs(t.resolve("a")).resolve(i + ".png"), data);
+      Trees.write(Trees.mkdirs(t.resolve("b")).resolve(i + ".png"), data);
+    }
+    Path cache = tmp.resolve("state/cache.db");
+    Path first = tmp.resolve("first.html");
+    CommandRun.main("-n", "-q", "--cache", cache, "--report", first, t).assertCleanSuccess();
+    assertEquals(3, pictures(Files.readString(first)), "a picture per group");
+
+    Path second = tmp.resolve("second.html");
+    CommandRun run = CommandRun.main("--cache", cache, "--report", second, t);
+    run.assertCleanSuccess();
+    String html = Files.readString(second);
+    assertEquals(0, pictures(html), "nothing read, nothing pictured");
+    assertTrue(html.contains("a group known from the cache, not read again, has none"));
+    assertTrue(html.contains("<td>Linked</td><td>3 names</td>"), html);
+    assertTrue(html.contains("<h3>") && html.contains(" linked, freed "), html);
+  }
 }
