@@ -66,7 +66,9 @@ final class Chromium implements AutoCloseable {
     try {
       Path active = profile.resolve("DevToolsActivePort");
       long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!Files.exists(active) || Files.readAllLines(active).isEmpty()) {
+      // both lines (the port, the browser's socket path): read while it is being written,
+      // the port could be cut short
+      while (!Files.exists(active) || Files.readAllLines(active).size() < 2) {
         if (System.nanoTime() > deadline || !p.isAlive()) {
           throw new IOException("chromium did not start: "
               + Files.readString(profile.resolve("chromium.log")));

@@ -135,4 +135,29 @@ class HtmlReportFileTest {
     assertTrue(html.contains("<td>Linked</td><td>3 names</td>"), html);
     assertTrue(html.contains("<h3>") && html.contains(" linked, freed "), html);
   }
+
+  /**
+   * A root run's page names other users' files and shows their pictures: it is its owner's
+   * alone, and a hard link planted where it goes (to a file of someone else's) is replaced,
+   * never written into.
+   */
+  @Test
+  void thePageIsItsOwnersAloneAndAFileAlreadyThereIsReplacedNotWrittenInto()
+      throws IOException {
+    Path tree = tree();
+    Path victim = Trees.write(tmp.resolve("victim"), "precious");
+    Path page = tmp.resolve("page.html");
+    Files.createLink(page, victim);
+
+    CommandRun.main("-n", "-q", "--no-cache", "--report", page, tree).assertCleanSuccess();
+
+    assertEquals("precious", Files.readString(victim), "the planted link's file untouched");
+    assertTrue(Files.readString(page).startsWith("<!DOCTYPE html>"));
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(page)));
+    try (var left = Files.list(tmp)) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().endsWith(".part"))
+          .toList(), "no part left beside it");
+    }
+  }
 }

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -127,14 +129,27 @@ public final class HtmlReport {
   }
 
   /**
-   * Writes the page to {@code file}, replacing what it held; a symlink there is refused, not
-   * followed.
+   * Writes the page to {@code file}: into a new file beside it, readable by its owner alone,
+   * then renamed over it. So a kill leaves the old page whole, nothing is ever written into a
+   * file that was there (a hard link planted there by another user leads nowhere), and the
+   * names and pictures of a root run over other users' files are not shown to everyone (the
+   * page can be opened to others with chmod). A symlink there is refused, not followed.
    */
   public void write(Path file, Pipeline.Result result) throws IOException {
-    try (Page w = new Page(new BufferedOutputStream(Files.newOutputStream(file,
-        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), 1 << 16))) {
-      page(w, result);
+    if (Files.isSymbolicLink(file)) {
+      throw new IOException("it is a symlink (not followed)");
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    Path part = Files.createTempFile(dir, "." + file.getFileName() + ".", ".part",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      try (Page w = new Page(new BufferedOutputStream(Files.newOutputStream(part,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), 1 << 16))) {
+        page(w, result);
+      }
+      Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(part);
     }
   }
 
