@@ -34,6 +34,7 @@ final class Chromium implements AutoCloseable {
 
   private final Process process;
   private final WebSocket socket;
+  private final Path profile;
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, CompletableFuture<JsonNode>> calls = new ConcurrentHashMap<>();
   private final List<JsonNode> events = new ArrayList<>();
@@ -49,13 +50,18 @@ final class Chromium implements AutoCloseable {
     return null;
   }
 
-  private Chromium(Process process, WebSocket socket) {
+  private Chromium(Process process, WebSocket socket, Path profile) {
     this.process = process;
     this.socket = socket;
+    this.profile = profile;
   }
 
-  static Chromium start(Path profile) throws Exception {
-    Files.createDirectories(profile);
+  /**
+   * Starts the browser with a new profile of its own, outside the test's folders (removed on
+   * close as far as the browser's last helpers let it).
+   */
+  static Chromium start() throws Exception {
+    Path profile = Files.createTempDirectory("linkdupes-chromium");
     Process p = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox",
         "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-extensions",
@@ -114,7 +120,7 @@ final class Chromium implements AutoCloseable {
               return null;
             }
           }).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      self[0] = new Chromium(p, ws);
+      self[0] = new Chromium(p, ws, profile);
       return self[0];
     } catch (Exception e) {
       p.destroyForcibly();
@@ -225,6 +231,9 @@ final class Chromium implements AutoCloseable {
 
   @Override
   public void close() {
+    // the browser's helpers (renderer, zygote) too: one still writing into the profile as
+    // the test's folder is removed failed the test
+    List<ProcessHandle> helpers = process.descendants().toList();
     try {
       socket.abort();
     } finally {
@@ -233,9 +242,38 @@ final class Chromium implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
           process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+        for (ProcessHandle h : helpers) {
+          h.destroy();
+        }
+        for (ProcessHandle h : helpers) {
+          try {
+            h.onExit().get(10, TimeUnit.SECONDS);
+          } catch (java.util.concurrent.ExecutionException
+              | java.util.concurrent.TimeoutException e) {
+            h.destroyForcibly();
+          }
+        }
       } catch (InterruptedException e) {
         process.destroyForcibly();
         Thread.currentThread().interrupt();
+      }
+      removeProfile();
+    }
+  }
+
+  private void removeProfile() {
+    for (int attempt = 0; attempt < 5 && Files.exists(profile); attempt++) {
+      try (java.util.stream.Stream<Path> all = Files.walk(profile)) {
+        for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (IOException e) {
+        try {
+          Thread.sleep(200); // a helper still writing: again, and at worst left in /tmp
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }

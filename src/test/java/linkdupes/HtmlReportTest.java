@@ -57,7 +57,7 @@ class HtmlReportTest {
     page = tmp.resolve("report.html");
     text = CommandRun.main("-n", "-v", "--no-cache", "--report", page, tree);
     text.assertCleanSuccess();
-    browser = Chromium.start(tmp.resolve("profile"));
+    browser = Chromium.start();
     browser.load(page.toUri().toString());
   }
 
