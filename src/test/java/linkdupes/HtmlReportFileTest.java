@@ -109,31 +109,67 @@ class HtmlReportFileTest {
 
   /**
    * With the cache, files are read through their SHA-256 (not side by side): pictures are
-   * made there too, of the first file of each group; a second run, which the cache answers,
-   * reads nothing and so has none, and says why. A real run's page says what it did.
+   * made there too, of the first file of each group, and kept in the cache; the next run,
+   * which the cache spares reading anything, shows them from there, and so does the one after
+   * it linked. A run without a report leaves the cache without pictures.
    */
   @Test
-  void withTheCachePicturesComeFromTheDigestsReadsAndARunThatReadsNothingHasNone()
-      throws IOException {
+  void withTheCachePicturesComeFromTheDigestsReadsAndLaterRunsShowThemFromTheCache()
+      throws Exception {
     Path t = Trees.mkdirs(tmp.resolve("pics"));
     for (int i = 0; i < 3; i++) {
       byte[] data = png(i);
       Trees.write(Trees.mkdirs(t.resolve("a")).resolve(i + ".png"), data);
       Trees.write(Trees.mkdirs(t.resolve("b")).resolve(i + ".png"), data);
     }
+    Path plain = tmp.resolve("plain/cache.db");
+    CommandRun.main("-n", "-q", "--cache", plain, t).assertCleanSuccess();
+    assertEquals(List.of(), tables(plain, "pictures"), "no report, no pictures kept");
+
     Path cache = tmp.resolve("state/cache.db");
     Path first = tmp.resolve("first.html");
     CommandRun.main("-n", "-q", "--cache", cache, "--report", first, t).assertCleanSuccess();
     assertEquals(3, pictures(Files.readString(first)), "a picture per group");
 
     Path second = tmp.resolve("second.html");
-    CommandRun run = CommandRun.main("--cache", cache, "--report", second, t);
+    CommandRun run = CommandRun.main("-v", "--cache", cache, "--report", second, t);
     run.assertCleanSuccess();
+    assertTrue(run.out().contains("Read:       0 B"), "the cache spared every read: " + run);
     String html = Files.readString(second);
-    assertEquals(0, pictures(html), "nothing read, nothing pictured");
-    assertTrue(html.contains("a group known from the cache, not read again, has none"));
+    assertEquals(3, pictures(html), "each group's picture, from the cache");
     assertTrue(html.contains("<td>Linked</td><td>3 names</td>"), html);
     assertTrue(html.contains("<h3>") && html.contains(" linked, freed "), html);
+
+    Path third = tmp.resolve("third.html");
+    CommandRun.main("-n", "-q", "--cache", cache, "--report", third, t).assertCleanSuccess();
+    assertEquals(0, pictures(Files.readString(third)), "linked: no duplicates left to show");
+    assertEquals(List.of("pictures"), tables(cache, "pictures"));
+    assertEquals(0, count(cache, "SELECT count(*) FROM pictures p WHERE NOT EXISTS "
+        + "(SELECT 1 FROM files f WHERE f.dev = p.dev AND f.ino = p.ino)"),
+        "a picture goes with its file's entry");
+  }
+
+  private static List<String> tables(Path db, String name) throws Exception {
+    List<String> found = new java.util.ArrayList<>();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        java.sql.PreparedStatement q = c.prepareStatement(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+      q.setString(1, name);
+      try (java.sql.ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          found.add(r.getString(1));
+        }
+      }
+    }
+    return found;
+  }
+
+  private static long count(Path db, String sql) throws Exception {
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet r = st.executeQuery(sql)) {
+      return r.next() ? r.getLong(1) : -1;
+    }
   }
 
   /**

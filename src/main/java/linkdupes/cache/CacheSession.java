@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 import linkdupes.base.RunContext;
+import linkdupes.group.ContentGroup;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.hash.Digests;
+import linkdupes.hash.Thumbnails;
 import linkdupes.link.GroupResult;
 import linkdupes.scan.ScanResult;
 
@@ -68,6 +70,16 @@ public interface CacheSession extends AutoCloseable {
    * what linking would make shared), so that the next run need not read them.
    */
   default void attributesRead(List<Inode> inodes) {}
+
+  /**
+   * Gives {@code thumbnails} the pictures earlier runs made of the files of {@code groups}
+   * that this run made none of (it did not read them: the cache knew them), where the file
+   * has the size and modification time it had then.
+   */
+  default void pictures(List<ContentGroup> groups, Thumbnails thumbnails) {}
+
+  /** Keeps the pictures this run made, for the next run that the cache spares reading. */
+  default void keepPictures(Thumbnails thumbnails) {}
 
   /** Linking names to a file changes its ctime: each kept file's entry is given the new one. */
   default void linked(List<GroupResult> results) {}

@@ -13,9 +13,11 @@ import linkdupes.base.RunContext;
 import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
 import linkdupes.fs.PathBytes;
+import linkdupes.group.ContentGroup;
 import linkdupes.group.Inode;
 import linkdupes.group.Name;
 import linkdupes.hash.Digests;
+import linkdupes.hash.Thumbnails;
 import linkdupes.link.GroupResult;
 import linkdupes.scan.ScanResult;
 import org.slf4j.Logger;
@@ -209,6 +211,47 @@ final class DatabaseSession implements CacheSession {
       }
     } catch (SQLException e) {
       fail(e);
+    }
+  }
+
+  @Override
+  public void pictures(List<ContentGroup> groups, Thumbnails thumbnails) {
+    for (ContentGroup g : groups) {
+      if (store() == null) {
+        return;
+      }
+      boolean has = false;
+      for (Inode i : g.inodes()) {
+        has |= thumbnails.of(i) != null;
+      }
+      for (int k = 0; !has && k < g.inodes().size(); k++) {
+        Inode i = g.inodes().get(k);
+        try {
+          Thumbnails.Picture p = store.picture(i.stat());
+          if (p != null) {
+            thumbnails.kept(i, p);
+            has = true;
+          }
+        } catch (SQLException e) {
+          fail(e);
+          return;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void keepPictures(Thumbnails thumbnails) {
+    for (Thumbnails.Made m : thumbnails.madeByThisRun()) {
+      if (store() == null) {
+        return;
+      }
+      try {
+        store.keepPicture(m);
+      } catch (SQLException e) {
+        fail(e);
+        return;
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import linkdupes.base.Problems;
 import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
+import linkdupes.hash.Thumbnails;
 import linkdupes.hash.Digests;
 
 /**
@@ -120,6 +121,17 @@ public interface DigestStore extends AutoCloseable {
    * Records the attributes this run read of a file, when its entry has the same key (a file
    * changed since has another change time, and keeps none).
    */
+  /**
+   * The picture kept of the file {@code st} describes (by its size and modification time),
+   * or null.
+   */
+  default Thumbnails.Picture picture(FileStat st) throws SQLException {
+    return null;
+  }
+
+  /** Keeps the picture made of a file, by its inode, size and modification time. */
+  default void keepPicture(Thumbnails.Made made) throws SQLException {}
+
   void attributes(FileStat st, Attributes.Found attributes) throws SQLException;
 
   /**

@@ -10,6 +10,7 @@ import java.util.List;
 import linkdupes.base.InodeIndex;
 import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
+import linkdupes.hash.Thumbnails;
 import linkdupes.hash.Digests;
 
 /**
@@ -445,6 +446,16 @@ final class JoinedStore implements DigestStore {
       removed += db.pruneOdd(roots);
     }
     return removed;
+  }
+
+  @Override
+  public Thumbnails.Picture picture(FileStat st) throws SQLException {
+    return db.picture(st);
+  }
+
+  @Override
+  public void keepPicture(Thumbnails.Made made) throws SQLException {
+    db.keepPicture(made);
   }
 
   @Override

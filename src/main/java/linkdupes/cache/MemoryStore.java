@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import linkdupes.base.InodeIndex;
 import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
+import linkdupes.hash.Thumbnails;
 import linkdupes.hash.Digests;
 
 /**
@@ -388,6 +389,16 @@ final class MemoryStore implements DigestStore {
       }
     }
     return removed;
+  }
+
+  @Override
+  public Thumbnails.Picture picture(FileStat st) throws SQLException {
+    return db.picture(st);
+  }
+
+  @Override
+  public void keepPicture(Thumbnails.Made made) throws SQLException {
+    db.keepPicture(made);
   }
 
   @Override

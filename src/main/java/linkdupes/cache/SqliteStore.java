@@ -19,6 +19,7 @@ import java.util.Set;
 import linkdupes.base.Problems;
 import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
+import linkdupes.hash.Thumbnails;
 import linkdupes.hash.Digests;
 import org.sqlite.SQLiteConfig;
 
@@ -508,9 +509,94 @@ final class SqliteStore implements DigestStore {
     return n;
   }
 
+  /**
+   * Whether the pictures table is there: made by the first run that keeps a picture (a run
+   * without a report leaves the database as it was), read by later runs, pruned with the
+   * files; null until asked.
+   */
+  private Boolean pictures;
+  private PreparedStatement pictureQuery;
+  private PreparedStatement pictureInsert;
+
+  private boolean hasPictures(boolean make) throws SQLException {
+    if (pictures == null) {
+      try (Statement st = db.createStatement();
+          ResultSet r = st.executeQuery("SELECT count(*) FROM sqlite_master "
+              + "WHERE type = 'table' AND name = 'pictures'")) {
+        pictures = r.next() && r.getInt(1) == 1;
+      }
+    }
+    if (!pictures && make) {
+      try (Statement st = db.createStatement()) {
+        st.executeUpdate("CREATE TABLE pictures (dev INTEGER NOT NULL, ino INTEGER NOT NULL, "
+            + "size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, jpeg BLOB NOT NULL, "
+            + "width INTEGER NOT NULL, height INTEGER NOT NULL, PRIMARY KEY (dev, ino)) "
+            + "WITHOUT ROWID");
+      }
+      pictures = true;
+    }
+    return pictures;
+  }
+
+  @Override
+  public Thumbnails.Picture picture(FileStat st) throws SQLException {
+    if (!hasPictures(false)) {
+      return null;
+    }
+    if (pictureQuery == null) {
+      pictureQuery = db.prepareStatement("SELECT jpeg, width, height FROM pictures "
+          + "WHERE dev = ? AND ino = ? AND size = ? AND mtime_ns = ?");
+    }
+    pictureQuery.setLong(1, st.dev());
+    pictureQuery.setLong(2, st.ino());
+    pictureQuery.setLong(3, st.size());
+    pictureQuery.setLong(4, st.mtimeNanos());
+    try (ResultSet r = pictureQuery.executeQuery()) {
+      if (!r.next()) {
+        return null;
+      }
+      byte[] jpeg = r.getBytes(1);
+      int w = r.getInt(2);
+      int h = r.getInt(3);
+      // only what a run could have made: a small JPEG of a sensible size
+      boolean sane = jpeg != null && jpeg.length > 3 && jpeg.length <= 1 << 20
+          && (jpeg[0] & 0xff) == 0xff && (jpeg[1] & 0xff) == 0xd8
+          && w > 0 && h > 0 && w <= Thumbnails.SIDE && h <= Thumbnails.SIDE;
+      return sane ? new Thumbnails.Picture(jpeg, w, h) : null;
+    }
+  }
+
+  @Override
+  public void keepPicture(Thumbnails.Made m) throws SQLException {
+    hasPictures(true);
+    if (pictureInsert == null) {
+      pictureInsert = db.prepareStatement("INSERT OR REPLACE INTO pictures "
+          + "(dev, ino, size, mtime_ns, jpeg, width, height) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    }
+    pictureInsert.setLong(1, m.dev());
+    pictureInsert.setLong(2, m.ino());
+    pictureInsert.setLong(3, m.size());
+    pictureInsert.setLong(4, m.mtimeNanos());
+    pictureInsert.setBytes(5, m.picture().jpeg());
+    pictureInsert.setInt(6, m.picture().width());
+    pictureInsert.setInt(7, m.picture().height());
+    pictureInsert.executeUpdate();
+  }
+
+  /** The pictures of files the cache no longer holds go with them. */
+  private void prunePictures() throws SQLException {
+    if (hasPictures(false)) {
+      try (Statement st = db.createStatement()) {
+        st.executeUpdate("DELETE FROM pictures WHERE NOT EXISTS (SELECT 1 FROM files f "
+            + "WHERE f.dev = pictures.dev AND f.ino = pictures.ino)");
+      }
+    }
+  }
+
   @Override
   public void commit() throws SQLException {
     flush();
+    prunePictures();
     db.commit();
   }
 

@@ -37,7 +37,14 @@ public final class Thumbnails {
 
   private record Key(long dev, long ino) {}
 
-  private final Map<Key, Picture> made = new ConcurrentHashMap<>();
+  /**
+   * A picture and the file it was made of: its size and modification time, by which the
+   * cache keeps it; {@code kept} when it came from the cache rather than this run's reads.
+   */
+  public record Made(long dev, long ino, long size, long mtimeNanos, Picture picture,
+      boolean kept) {}
+
+  private final Map<Key, Made> made = new ConcurrentHashMap<>();
   private final Semaphore held = new Semaphore(HELD);
   private final AtomicInteger notDecoded = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong pixelsLeft =
@@ -61,7 +68,25 @@ public final class Thumbnails {
 
   /** The picture made of the inode's bytes, or null. */
   public Picture of(Inode inode) {
-    return made.get(new Key(inode.dev(), inode.ino()));
+    Made m = made.get(new Key(inode.dev(), inode.ino()));
+    return m == null ? null : m.picture();
+  }
+
+  /** A picture an earlier run made of the inode, as the cache kept it. */
+  public void kept(Inode inode, Picture picture) {
+    made.putIfAbsent(key(inode), new Made(inode.dev(), inode.ino(), inode.size(),
+        inode.mtimeNanos(), picture, true));
+  }
+
+  /** The pictures this run made of what it read, for the cache to keep. */
+  public java.util.List<Made> madeByThisRun() {
+    java.util.List<Made> list = new java.util.ArrayList<>();
+    for (Made m : made.values()) {
+      if (!m.kept()) {
+        list.add(m);
+      }
+    }
+    return list;
   }
 
   /**
@@ -144,7 +169,8 @@ public final class Thumbnails {
           Picture p = ImageShrinker.picture(bytes, SIDE, MAX_PIXELS,
               pixels -> pixelsLeft.addAndGet(-pixels) >= 0);
           if (p != null) {
-            made.put(key(inode), p);
+            made.put(key(inode), new Made(inode.dev(), inode.ino(), inode.size(),
+                inode.mtimeNanos(), p, false));
           } else {
             notDecoded.incrementAndGet();
           }

@@ -118,6 +118,9 @@ public final class Pipeline {
       CloneDevices devices = options.method() == Method.HARDLINK ? null
           : new CloneDevices(options.method() == Method.AUTO, realPath, run);
       List<ContentGroup> same = byContent(scan, sizeGroups, cache, realPath, devices);
+      if (thumbnails != null) { // what the cache spared reading, pictured by an earlier run
+        cache.pictures(same, thumbnails);
+      }
       List<LinkGroup> clones = List.of();
       Map<String, Method> fileSystems = Map.of();
       if (devices != null) {
@@ -175,6 +178,9 @@ public final class Pipeline {
         }
         cache.linked(results);
         leftovers = Leftovers.remove(scan.leftovers(), ops, realPath, run);
+      }
+      if (thumbnails != null) {
+        cache.keepPictures(thumbnails);
       }
       cache.finish(scan.roots());
       run.progress().close();

@@ -371,8 +371,9 @@ public final class HtmlReport {
           + "at most " + esc(Sizes.human(PICTURE_BUDGET)) + " of them.</p>\n");
     }
     if (pictures != null) {
-      w.write("<p class=\"sub\">Pictures are made of images as this run read them: a group "
-          + "known from the cache, not read again, has none."
+      w.write("<p class=\"sub\">Pictures are made of images as a run reads them: a group "
+          + "the cache spared reading has the picture an earlier run with a report kept, or "
+          + "none."
           + (pictures.notDecoded() > 0 ? " " + pictures.notDecoded() + (pictures.notDecoded()
               == 1 ? " image has" : " images have") + " none: a format the decoders lack, or "
               + "no thumbnail embedded once this run had decoded as many whole images as it "
