@@ -20,8 +20,11 @@ public final class Thumbnails {
   public static final int SIDE = 160;
   /** Files larger than this get no picture: their copy would cost too much memory. */
   static final int MAX_FILE = 48 << 20;
-  /** Bytes of files held at once for their pictures, over all reading threads. */
-  static final int HELD = 128 << 20;
+  /**
+   * Bytes of files held at once for their pictures, over all reading threads: 128 MiB, or an
+   * eighth of the heap the JVM may grow to where that is less (a small machine's).
+   */
+  static final int HELD = (int) Math.min(128L << 20, Runtime.getRuntime().maxMemory() / 8);
   /** More pixels than this is not decoded (a small file can claim a huge image). */
   static final long MAX_PIXELS = 120_000_000L;
 
@@ -104,7 +107,8 @@ public final class Thumbnails {
    */
   Tap start(Inode inode, ByteBuffer first) {
     long size = inode.size();
-    if (size > MAX_FILE || !isImage(first, size) || made.containsKey(key(inode))
+    if (size > Math.min(MAX_FILE, HELD) || !isImage(first, size)
+        || made.containsKey(key(inode))
         || !held.tryAcquire((int) size)) {
       return null;
     }
