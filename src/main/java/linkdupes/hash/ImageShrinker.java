@@ -3,6 +3,7 @@ package linkdupes.hash;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -51,9 +52,10 @@ final class ImageShrinker {
         }
         // a camera's own small picture, where it embedded one of the same shape: decoding a
         // 12-megapixel JPEG took 100-120 ms of CPU, subsampled or not
+        int orientation = exifOrientation(bytes);
         BufferedImage embedded = embedded(bytes, w, h);
         if (embedded != null) {
-          return jpeg(embedded, side);
+          return jpeg(embedded, side, orientation);
         }
         if (!mayDecode.test((long) w * h)) {
           return null;
@@ -64,7 +66,7 @@ final class ImageShrinker {
         int step = Math.max(1, Math.max(w, h) / (2 * side));
         param.setSourceSubsampling(step, step, 0, 0);
         BufferedImage image = reader.read(0, param);
-        return jpeg(image, side);
+        return jpeg(image, side, orientation);
       } finally {
         reader.dispose();
       }
@@ -102,6 +104,15 @@ final class ImageShrinker {
    * offset is checked to lie within the segment.
    */
   static byte[] exifThumbnail(byte[] b) {
+    int[] tiff = exifTiff(b);
+    return tiff == null ? null : thumbnailIn(b, tiff[0], tiff[1]);
+  }
+
+  /**
+   * Where the TIFF structure of a JPEG's Exif segment starts and the segment ends, or null
+   * when it has none before the image's data.
+   */
+  private static int[] exifTiff(byte[] b) {
     if (b.length < 4 || (b[0] & 0xff) != 0xff || (b[1] & 0xff) != 0xd8) {
       return null;
     }
@@ -117,11 +128,45 @@ final class ImageShrinker {
       }
       if (marker == 0xe1 && length >= 16 && b[p + 4] == 'E' && b[p + 5] == 'x'
           && b[p + 6] == 'i' && b[p + 7] == 'f' && b[p + 8] == 0 && b[p + 9] == 0) {
-        return thumbnailIn(b, p + 10, p + 2 + length);
+        return new int[] {p + 10, p + 2 + length};
       }
       p += 2 + length;
     }
     return null;
+  }
+
+  /**
+   * How a JPEG is to be turned to be seen upright: its Exif orientation (1 to 8, tag 0x112 of
+   * the first directory), 1 where it says none. A phone stores a photo taken upright as the
+   * sensor saw it, on its side, with 6 or 8 here; its embedded thumbnail too.
+   */
+  static int exifOrientation(byte[] b) {
+    int[] t = exifTiff(b);
+    if (t == null || t[0] + 8 > t[1]) {
+      return 1;
+    }
+    int tiff = t[0];
+    int end = t[1];
+    boolean little = b[tiff] == 'I' && b[tiff + 1] == 'I';
+    if (!little && !(b[tiff] == 'M' && b[tiff + 1] == 'M')) {
+      return 1;
+    }
+    long first = tiff + u32(b, tiff + 4, little);
+    if (first + 2 > end) {
+      return 1;
+    }
+    int entries = u16(b, (int) first, little);
+    if (first + 2 + 12L * entries > end) {
+      return 1;
+    }
+    for (int i = 0; i < entries; i++) {
+      int e = (int) first + 2 + 12 * i;
+      if (u16(b, e, little) == 0x112 && u16(b, e + 2, little) == 3) {
+        int o = u16(b, e + 8, little);
+        return o >= 1 && o <= 8 ? o : 1;
+      }
+    }
+    return 1;
   }
 
   private static byte[] thumbnailIn(byte[] b, int tiff, int end) {
@@ -188,7 +233,8 @@ final class ImageShrinker {
     return hi << 16 | lo;
   }
 
-  private static Thumbnails.Picture jpeg(BufferedImage image, int side) throws IOException {
+  private static Thumbnails.Picture jpeg(BufferedImage image, int side, int orientation)
+      throws IOException {
     double scale = Math.min(1.0, (double) side / Math.max(image.getWidth(), image.getHeight()));
     int w = Math.max(1, (int) Math.round(image.getWidth() * scale));
     int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
@@ -204,6 +250,7 @@ final class ImageShrinker {
     } finally {
       g.dispose();
     }
+    small = upright(small, orientation);
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
     try (ImageOutputStream os = ImageIO.createImageOutputStream(out)) {
@@ -215,6 +262,35 @@ final class ImageShrinker {
     } finally {
       writer.dispose();
     }
-    return new Thumbnails.Picture(out.toByteArray(), w, h);
+    return new Thumbnails.Picture(out.toByteArray(), small.getWidth(), small.getHeight());
+  }
+
+  /** {@code image} turned as its Exif {@code orientation} says, to be seen upright. */
+  static BufferedImage upright(BufferedImage image, int orientation) {
+    if (orientation <= 1 || orientation > 8) {
+      return image;
+    }
+    int w = image.getWidth();
+    int h = image.getHeight();
+    boolean turned = orientation >= 5; // a quarter turn: width and height swap
+    BufferedImage out = new BufferedImage(turned ? h : w, turned ? w : h,
+        BufferedImage.TYPE_INT_RGB);
+    // where a pixel (x, y) of the stored image goes
+    AffineTransform t = switch (orientation) {
+      case 2 -> new AffineTransform(-1, 0, 0, 1, w, 0); // mirrored
+      case 3 -> new AffineTransform(-1, 0, 0, -1, w, h); // upside down
+      case 4 -> new AffineTransform(1, 0, 0, -1, 0, h); // mirrored, upside down
+      case 5 -> new AffineTransform(0, 1, 1, 0, 0, 0); // mirrored, on its side
+      case 6 -> new AffineTransform(0, 1, -1, 0, h, 0); // a quarter turn clockwise
+      case 7 -> new AffineTransform(0, -1, -1, 0, h, w); // mirrored, on its other side
+      default -> new AffineTransform(0, -1, 1, 0, 0, w); // 8: a quarter turn back
+    };
+    Graphics2D g = out.createGraphics();
+    try {
+      g.drawImage(image, t, null);
+    } finally {
+      g.dispose();
+    }
+    return out;
   }
 }

@@ -33,14 +33,31 @@ class ImageShrinkerTest {
 
   /** {@code main} with an Exif segment after its start that carries {@code thumb}. */
   static byte[] withExifThumbnail(byte[] main, byte[] thumb) {
-    ByteBuffer tiff = ByteBuffer.allocate(44 + thumb.length).order(ByteOrder.LITTLE_ENDIAN);
+    return withExif(main, thumb, 0);
+  }
+
+  /**
+   * {@code main} with an Exif segment after its start: its first directory gives the
+   * {@code orientation} (none for 0), its second {@code thumb} (none for null).
+   */
+  static byte[] withExif(byte[] main, byte[] thumb, int orientation) {
+    int first = orientation == 0 ? 6 : 18; // the first directory's size
+    int at = 8 + first + 30; // where the thumbnail goes
+    byte[] t0 = thumb == null ? new byte[0] : thumb;
+    ByteBuffer tiff = ByteBuffer.allocate(at + t0.length).order(ByteOrder.LITTLE_ENDIAN);
     tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
-    tiff.putShort((short) 0).putInt(14); // the first directory: empty, then the second's place
+    if (orientation == 0) {
+      tiff.putShort((short) 0);
+    } else {
+      tiff.putShort((short) 1).putShort((short) 0x112).putShort((short) 3).putInt(1)
+          .putShort((short) orientation).putShort((short) 0);
+    }
+    tiff.putInt(thumb == null ? 0 : 8 + first); // the second directory's place
     tiff.putShort((short) 2);
-    tiff.putShort((short) 0x201).putShort((short) 4).putInt(1).putInt(44);
-    tiff.putShort((short) 0x202).putShort((short) 4).putInt(1).putInt(thumb.length);
+    tiff.putShort((short) 0x201).putShort((short) 4).putInt(1).putInt(at);
+    tiff.putShort((short) 0x202).putShort((short) 4).putInt(1).putInt(t0.length);
     tiff.putInt(0);
-    tiff.put(thumb);
+    tiff.put(t0);
     byte[] t = tiff.array();
     ByteBuffer app1 = ByteBuffer.allocate(4 + 6 + t.length).order(ByteOrder.BIG_ENDIAN);
     app1.put((byte) 0xff).put((byte) 0xe1).putShort((short) (2 + 6 + t.length));
@@ -126,5 +143,50 @@ class ImageShrinkerTest {
       images += Thumbnails.isImage(ByteBuffer.wrap(b), 1 << 20) ? 1 : 0;
     }
     assertTrue(images <= 3, "random bytes are seldom taken for an image: " + images);
+  }
+
+  /** Blue on the left half, red on the right. */
+  private static byte[] halves(int w, int h) throws IOException {
+    BufferedImage im = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = im.createGraphics();
+    g.setColor(Color.BLUE);
+    g.fillRect(0, 0, w / 2, h);
+    g.setColor(Color.RED);
+    g.fillRect(w / 2, 0, w - w / 2, h);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(im, "jpeg", out);
+    return out.toByteArray();
+  }
+
+  private static char at(Thumbnails.Picture p, double fx, double fy) throws IOException {
+    BufferedImage im = ImageIO.read(new ByteArrayInputStream(p.jpeg()));
+    int rgb = im.getRGB((int) (im.getWidth() * fx), (int) (im.getHeight() * fy));
+    return (rgb >> 16 & 0xff) > (rgb & 0xff) ? 'r' : 'b';
+  }
+
+  @Test
+  void aPhotoTakenUprightAndStoredOnItsSideIsShownUpright() throws IOException {
+    // stored as the sensor saw it: blue left, red right; orientation 6 turns it clockwise,
+    // so the left (blue) comes to the top
+    byte[] six = withExif(halves(1600, 1200), halves(160, 120), 6);
+    Thumbnails.Picture p = ImageShrinker.picture(six, 160, Thumbnails.MAX_PIXELS);
+    assertEquals(120, p.width());
+    assertEquals(160, p.height());
+    assertEquals('b', at(p, 0.5, 0.2));
+    assertEquals('r', at(p, 0.5, 0.8));
+
+    byte[] eight = withExif(halves(1600, 1200), null, 8); // decoded whole, turned back
+    Thumbnails.Picture q = ImageShrinker.picture(eight, 160, Thumbnails.MAX_PIXELS);
+    assertEquals(120, q.width());
+    assertEquals(160, q.height());
+    assertEquals('r', at(q, 0.5, 0.2));
+    assertEquals('b', at(q, 0.5, 0.8));
+
+    byte[] three = withExif(halves(1600, 1200), halves(160, 120), 3); // upside down
+    Thumbnails.Picture u = ImageShrinker.picture(three, 160, Thumbnails.MAX_PIXELS);
+    assertEquals(160, u.width());
+    assertEquals('r', at(u, 0.2, 0.5));
+    assertEquals(1, ImageShrinker.exifOrientation(halves(64, 48)), "none said: as stored");
   }
 }
