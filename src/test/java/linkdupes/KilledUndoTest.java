@@ -65,31 +65,13 @@ class KilledUndoTest {
       // killed as it starts a randomly drawn copy (each begins with a temporary name), so that
       // every kill lands in the middle of the work and each attempt leaves some of it done
       int copies = 1 + random.nextInt(30);
-      try (WatchService watch = root.getFileSystem().newWatchService()) {
-        try (Stream<Path> dirs = Files.list(root)) {
-          for (Path d : dirs.toList()) {
-            d.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
-          }
-        }
-        Process p = Subprocess.linkdupes("undo", "--journal", journal, "1")
-            .start(tmp.resolve("out.txt"), tmp.resolve("err.txt"));
-        int seen = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (p.isAlive() && seen < copies && System.nanoTime() < deadline) {
-          WatchKey key = watch.poll(2, TimeUnit.MILLISECONDS);
-          if (key != null) {
-            for (WatchEvent<?> e : key.pollEvents()) {
-              seen += e.kind() == StandardWatchEventKinds.OVERFLOW
-                  || TemporaryNames.isTemporary(e.context().toString()) ? 1 : 0;
-            }
-            key.reset();
-          }
-        }
-        boolean alive = p.isAlive();
-        p.destroyForcibly();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "a killed undo did not end");
-        landed += alive ? 1 : 0;
-      }
+      Process p = startAndAwaitTemporaryNames(root, copies,
+          () -> Subprocess.linkdupes("undo", "--journal", journal, "1")
+              .start(tmp.resolve("out.txt"), tmp.resolve("err.txt")));
+      boolean alive = p.isAlive();
+      p.destroyForcibly();
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "a killed undo did not end");
+      landed += alive ? 1 : 0;
       assertEquals(bytes, digests(root), "after kill " + (kill + 1) + ": every name, its bytes");
     }
     System.out.println("KilledUndoTest: " + landed + " of " + KILLS + " kills landed while the "
@@ -130,29 +112,12 @@ class KilledUndoTest {
       }
     }
     int links = 50 + new Random(7).nextInt(400);
-    try (WatchService watch = root.getFileSystem().newWatchService()) {
-      try (Stream<Path> dirs = Files.list(root)) {
-        for (Path d : dirs.toList()) {
-          d.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
-        }
-      }
-      Process p = Subprocess.linkdupes("--no-cache", "--journal", journal, root)
-          .start(tmp.resolve("out.txt"), tmp.resolve("err.txt"));
-      int seen = 0;
-      while (p.isAlive() && seen < links) {
-        WatchKey key = watch.poll(2, TimeUnit.MILLISECONDS);
-        if (key != null) {
-          for (WatchEvent<?> e : key.pollEvents()) {
-            seen += e.kind() == StandardWatchEventKinds.OVERFLOW
-                || TemporaryNames.isTemporary(e.context().toString()) ? 1 : 0;
-          }
-          key.reset();
-        }
-      }
-      assertTrue(p.isAlive(), "the run ended before it could be killed");
-      p.destroyForcibly();
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    }
+    Process run = startAndAwaitTemporaryNames(root, links,
+        () -> Subprocess.linkdupes("--no-cache", "--journal", journal, root)
+            .start(tmp.resolve("out.txt"), tmp.resolve("err.txt")));
+    assertTrue(run.isAlive(), "the run ended before it could be killed");
+    run.destroyForcibly();
+    assertTrue(run.waitFor(60, TimeUnit.SECONDS));
     Set<String> changed = new TreeSet<>();
     for (Map.Entry<String, Long> e : inodes.entrySet()) {
       Path p = Path.of(e.getKey());
@@ -192,5 +157,40 @@ class KilledUndoTest {
       }
     }
     return d;
+  }
+
+  /** Starts a process. */
+  private interface Start {
+    Process start() throws IOException;
+  }
+
+  /**
+   * Starts the process with every folder of {@code root} watched, and returns it once it has
+   * made {@code names} temporary names there (each a link or a copy about to be renamed over
+   * a name), or ended, or a minute passed.
+   */
+  private static Process startAndAwaitTemporaryNames(Path root, int names, Start start)
+      throws IOException, InterruptedException {
+    try (WatchService watch = root.getFileSystem().newWatchService()) {
+      try (Stream<Path> dirs = Files.list(root)) {
+        for (Path d : dirs.toList()) {
+          d.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+        }
+      }
+      Process p = start.start();
+      int seen = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (p.isAlive() && seen < names && System.nanoTime() < deadline) {
+        WatchKey key = watch.poll(2, TimeUnit.MILLISECONDS);
+        if (key != null) {
+          for (WatchEvent<?> e : key.pollEvents()) {
+            seen += e.kind() == StandardWatchEventKinds.OVERFLOW
+                || TemporaryNames.isTemporary(e.context().toString()) ? 1 : 0;
+          }
+          key.reset();
+        }
+      }
+      return p;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package linkdupes.cache;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -23,21 +24,24 @@ public final class CacheRecords implements AutoCloseable {
     byInode = db.prepareStatement("SELECT path FROM files WHERE dev = ? AND ino = ?");
   }
 
-  /** The cache at {@code file} opened read-only; null where there is none or it cannot be read. */
+  /**
+   * The cache at {@code file} opened read-only; null where there is none, it cannot be read,
+   * or a run would refuse it (another user's, or writable by others: see {@link PrivateFolder}).
+   */
   public static CacheRecords open(Path file) {
-    if (file == null || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      return null;
-    }
     Connection db = null;
     try {
-      NativeLibrary.prepare(file);
+      if (file == null || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+          || PrivateFolder.refusal(file) != null) {
+        return null;
+      }
       SQLiteConfig config = new SQLiteConfig();
       config.setReadOnly(true);
       config.setBusyTimeout(2000);
-      db = config.createConnection("jdbc:sqlite:" + file);
+      db = PrivateDatabase.open(file, config, false);
       return new CacheRecords(db);
-    } catch (SQLException | RuntimeException e) {
-      closeQuietly(db);
+    } catch (SQLException | IOException | RuntimeException e) {
+      PrivateDatabase.closeQuietly(db);
       return null; // another version's cache, or not a database: the walk answers instead
     }
   }
@@ -57,16 +61,6 @@ public final class CacheRecords implements AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(db);
-  }
-
-  private static void closeQuietly(Connection db) {
-    if (db != null) {
-      try {
-        db.close();
-      } catch (SQLException ignored) {
-        // read-only: nothing to lose
-      }
-    }
+    PrivateDatabase.closeQuietly(db);
   }
 }

@@ -86,7 +86,7 @@ public interface DigestStore extends AutoCloseable {
       return memory != null ? memory : db;
     } catch (SQLException | RuntimeException e) {
       db.close();
-      problems.warning("not using the cache " + file + ": " + SqliteStore.reason(e));
+      problems.warning("not using the cache " + file + ": " + PrivateDatabase.reason(e));
       return null;
     }
   }

@@ -1,11 +1,8 @@
 package linkdupes.cache;
 
 import java.io.IOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import linkdupes.base.Problems;
 import linkdupes.fs.Attributes;
 import linkdupes.fs.FileStat;
@@ -86,23 +82,12 @@ final class SqliteStore implements DigestStore {
       if (parent != null) {
         Files.createDirectories(parent, PrivateFolder.FOLDER);
       }
-      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-        // made here, 0600, so that SQLite opens a file only its owner can read
-        Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PrivateFolder.FILE).close();
-      }
-      NativeLibrary.prepare(file);
       SQLiteConfig config = new SQLiteConfig();
       config.setBusyTimeout(2000);
       config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-      db = config.createConnection("jdbc:sqlite:" + file);
-      db.setAutoCommit(false);
-      int version;
-      try (Statement st = db.createStatement();
-          ResultSet r = st.executeQuery("PRAGMA user_version")) {
-        version = r.next() ? r.getInt(1) : 0;
-      }
-      if (version == 0 && !isEmpty(db)) {
+      db = PrivateDatabase.open(file, config, true);
+      int version = PrivateDatabase.version(db);
+      if (version == 0 && !PrivateDatabase.isEmpty(db)) {
         db.close();
         problems.warning("not using the cache " + file + ": it is a database of another "
             + "program");
@@ -120,23 +105,9 @@ final class SqliteStore implements DigestStore {
       }
       return new SqliteStore(file, db);
     } catch (SQLException | IOException | RuntimeException | LinkageError e) {
-      if (db != null) {
-        try {
-          db.close();
-        } catch (SQLException ignored) {
-          // already failing; the warning says why
-        }
-      }
-      problems.warning("not using the cache " + file + ": " + reason(e));
+      PrivateDatabase.closeQuietly(db);
+      problems.warning("not using the cache " + file + ": " + PrivateDatabase.reason(e));
       return null;
-    }
-  }
-
-  /** True when the database holds nothing yet: a new file, not another program's. */
-  private static boolean isEmpty(Connection db) throws SQLException {
-    try (Statement st = db.createStatement();
-        ResultSet r = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
-      return r.next() && r.getInt(1) == 0;
     }
   }
 
@@ -166,19 +137,7 @@ final class SqliteStore implements DigestStore {
     db.commit();
   }
 
-  /** The reason of a failure without the driver's decoration. */
-  static String reason(Throwable e) {
-    String m = e.getMessage();
-    if (e instanceof SQLException && m != null) {
-      // "[SQLITE_NOTADB] File opened that is not a database file (file is not a database)"
-      int close = m.indexOf(']');
-      m = close >= 0 ? m.substring(close + 1).trim() : m;
-    }
-    if (e instanceof FileSystemException fse && fse.getReason() != null) {
-      m = fse.getReason();
-    }
-    return m == null ? e.getClass().getSimpleName() : m;
-  }
+
 
   Connection connection() {
     return db;

@@ -25,11 +25,7 @@ final class SubcommandTable {
   private final PositionalParamSpec journalRun = positional(journal, PositionalParamSpec
       .builder().paramLabel("RUN").arity("0..1").type(long.class).initialValue(0L)
       .description("A run's number: list its names. Without it, every run."));
-  private final OptionTable.Option<Format> journalFormat = new OptionTable.Option<>(add(journal,
-      OptionSpec.builder("--format").paramLabel("FORMAT").type(Format.class)
-          .converters(new OptionTable.FormatConverter()).defaultValue("text")
-          .completionCandidates(List.of("text", "json", "csv"))
-          .description("text (default), json or csv.")));
+  private final OptionTable.Option<Format> journalFormat = format(journal);
   private final OptionTable.Option<Path> journalFile = file(journal);
 
   private final PositionalParamSpec undoRun = positional(undo, PositionalParamSpec.builder()
@@ -67,11 +63,7 @@ final class SubcommandTable {
           .description("Look only under ROOT (repeatable). Default: the file's own file "
               + "system from its mount point, or the folders a journaled run that linked it "
               + "was given, whichever is smaller.")));
-  private final OptionTable.Option<Format> namesFormat = new OptionTable.Option<>(add(names,
-      OptionSpec.builder("--format").paramLabel("FORMAT").type(Format.class)
-          .converters(new OptionTable.FormatConverter()).defaultValue("text")
-          .completionCandidates(List.of("text", "json", "csv"))
-          .description("text (default), json or csv.")));
+  private final OptionTable.Option<Format> namesFormat = format(names);
   private final OptionTable.Option<Path> namesFile = file(names);
   private final OptionTable.Option<Path> namesCache = new OptionTable.Option<>(add(names,
       OptionSpec.builder("--cache").paramLabel("FILE").type(Path.class)
@@ -127,6 +119,13 @@ final class SubcommandTable {
 
   private static OptionTable.Option<Boolean> quiet(CommandSpec spec) {
     return flag(spec, "Print nothing but errors.", "-q", "--quiet");
+  }
+
+  private static OptionTable.Option<Format> format(CommandSpec spec) {
+    return new OptionTable.Option<>(add(spec, OptionSpec.builder("--format")
+        .paramLabel("FORMAT").type(Format.class).converters(new OptionTable.FormatConverter())
+        .defaultValue("text").completionCandidates(List.of("text", "json", "csv"))
+        .description("text (default), json or csv.")));
   }
 
   private static OptionTable.Option<Path> file(CommandSpec spec) {

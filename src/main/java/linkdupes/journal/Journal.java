@@ -2,10 +2,7 @@ package linkdupes.journal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import linkdupes.cache.NativeLibrary;
+import linkdupes.cache.PrivateDatabase;
 import linkdupes.cache.PrivateFolder;
 import linkdupes.fs.FileMeta;
 import linkdupes.fs.FileStat;
@@ -64,26 +61,16 @@ public final class Journal implements AutoCloseable {
     if (refusal != null) {
       throw new IOException(refusal);
     }
-    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-      Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PrivateFolder.FILE).close();
-    }
-    NativeLibrary.prepare(file);
     Connection db = null;
     try {
       SQLiteConfig config = new SQLiteConfig();
       config.setBusyTimeout(10_000);
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
       config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-      db = config.createConnection("jdbc:sqlite:" + file);
-      db.setAutoCommit(false);
-      int version;
-      try (Statement st = db.createStatement();
-          ResultSet r = st.executeQuery("PRAGMA user_version")) {
-        version = r.next() ? r.getInt(1) : 0;
-      }
+      db = PrivateDatabase.open(file, config, true);
+      int version = PrivateDatabase.version(db);
       if (version == 0) {
-        if (!isEmpty(db)) {
+        if (!PrivateDatabase.isEmpty(db)) {
           throw new IOException("it is a database of another program");
         }
         create(db);
@@ -93,18 +80,11 @@ public final class Journal implements AutoCloseable {
       }
       return new Journal(file, db);
     } catch (SQLException | RuntimeException | LinkageError e) {
-      close(db);
-      throw new IOException(reason(e), e);
+      PrivateDatabase.closeQuietly(db);
+      throw new IOException(PrivateDatabase.reason(e), e);
     } catch (IOException e) {
-      close(db);
+      PrivateDatabase.closeQuietly(db);
       throw e;
-    }
-  }
-
-  private static boolean isEmpty(Connection db) throws SQLException {
-    try (Statement st = db.createStatement();
-        ResultSet r = st.executeQuery("SELECT count(*) FROM sqlite_master")) {
-      return r.next() && r.getInt(1) == 0;
     }
   }
 
@@ -405,31 +385,11 @@ public final class Journal implements AutoCloseable {
   }
 
   private IOException failure(SQLException e) {
-    return new IOException("the journal " + file + ": " + reason(e), e);
-  }
-
-  /** The reason of a failure without the driver's decoration. */
-  private static String reason(Throwable e) {
-    String m = e.getMessage();
-    if (e instanceof SQLException && m != null) {
-      int close = m.indexOf(']');
-      m = close >= 0 ? m.substring(close + 1).trim() : m;
-    }
-    return m == null ? e.getClass().getSimpleName() : m;
-  }
-
-  private static void close(Connection db) {
-    if (db != null) {
-      try {
-        db.close();
-      } catch (SQLException ignored) {
-        // already failing; the caller says why
-      }
-    }
+    return new IOException("the journal " + file + ": " + PrivateDatabase.reason(e), e);
   }
 
   @Override
   public void close() {
-    close(db);
+    PrivateDatabase.closeQuietly(db);
   }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import linkdupes.base.Paths;
+import linkdupes.base.Problems;
 import linkdupes.base.RunContext;
 import linkdupes.cache.CacheRecords;
 import linkdupes.fs.FileStat;
@@ -74,8 +75,15 @@ public final class Names {
   }
 
   public static List<Found> run(Subcommand.Names asked, RunContext run) {
+    // opened once: for the roots of its runs, then for the names it recorded
+    try (Journal journal = openJournal(asked.journal())) {
+      return run(asked, journal, run);
+    }
+  }
+
+  private static List<Found> run(Subcommand.Names asked, Journal journal, RunContext run) {
     List<Found> out = new ArrayList<>();
-    List<RunInfo> runs = journalRuns(asked.journal());
+    List<RunInfo> runs = journal == null || !asked.in().isEmpty() ? List.of() : runs(journal);
     List<Target> targets = new ArrayList<>();
     Map<Path, Found> failed = new LinkedHashMap<>();
     List<Path> in = new ArrayList<>();
@@ -98,10 +106,10 @@ public final class Names {
       } catch (IOException e) {
         run.problems().error("cannot read", given, e);
         failed.put(given, new Found(given, 0, List.of(), 0, List.of(), null,
-            linkdupes.base.Problems.reason(e)));
+            Problems.reason(e)));
       }
     }
-    fromRecords(targets, asked);
+    fromRecords(targets, journal, asked.cache());
     walk(targets, run);
     int t = 0;
     for (Path given : asked.files()) {
@@ -116,14 +124,22 @@ public final class Names {
     return out;
   }
 
-  /** The runs the journal holds, if there is one that can be read; else none. */
-  private static List<RunInfo> journalRuns(Path file) {
+  /** The journal, if there is one that can be read (none is made); else null. */
+  private static Journal openJournal(Path file) {
     if (file == null || !Files.isRegularFile(file)) {
-      return List.of();
+      return null;
     }
-    try (Journal j = Journal.open(file)) {
-      return j.runs();
+    try {
+      return Journal.open(file);
     } catch (IOException | RuntimeException e) {
+      return null; // the walk answers
+    }
+  }
+
+  private static List<RunInfo> runs(Journal journal) {
+    try {
+      return journal.runs();
+    } catch (IOException e) {
       return List.of();
     }
   }
@@ -159,7 +175,7 @@ public final class Names {
    * Checks every name the journal and the cache lead to: a name of the file now is one whose
    * lstat gives its device and inode. A file whose links are all found needs no walk.
    */
-  private static void fromRecords(List<Target> targets, Subcommand.Names asked) {
+  private static void fromRecords(List<Target> targets, Journal journal, Path cacheFile) {
     if (targets.stream().allMatch(t -> t.stat.nlink() == 1)) {
       for (Target t : targets) { // no database opened for what a stat answers
         t.add(realName(t));
@@ -167,15 +183,7 @@ public final class Names {
       }
       return;
     }
-    Journal journal = null;
-    if (asked.journal() != null && Files.isRegularFile(asked.journal())) {
-      try {
-        journal = Journal.open(asked.journal());
-      } catch (IOException | RuntimeException e) {
-        journal = null; // the walk answers
-      }
-    }
-    try (CacheRecords cache = CacheRecords.open(asked.cache())) {
+    try (CacheRecords cache = CacheRecords.open(cacheFile)) {
       for (Target t : targets) {
         t.add(realName(t));
         if (t.complete()) {
@@ -207,10 +215,6 @@ public final class Names {
           t.source = byJournal && byCache ? Source.JOURNAL_AND_CACHE
               : byJournal ? Source.JOURNAL : byCache ? Source.CACHE : Source.WALK;
         }
-      }
-    } finally {
-      if (journal != null) {
-        journal.close();
       }
     }
   }

@@ -39,13 +39,7 @@ public final class CsvReport {
 
   /** Writes the header and the rows in UTF-8; the group number counts from 1 in plan order. */
   public void write(List<GroupResult> groups) throws IOException {
-    CsvMapper mapper = CsvMapper.builder()
-        .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // standard output stays open
-        // quote a value only when it needs it, whatever its length (else it quotes any
-        // value longer than 24 characters)
-        .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
-        .build();
-    try (SequenceWriter rows = mapper.writer(SCHEMA).writeValues(out)) {
+    try (SequenceWriter rows = mapper().writer(SCHEMA).writeValues(out)) {
       long number = 0;
       for (GroupResult r : groups) {
         number++;
@@ -59,5 +53,15 @@ public final class CsvReport {
       }
     }
     out.flush();
+  }
+
+  /** The writer of every CSV table linkdupes writes (runs, journal, names). */
+  static CsvMapper mapper() {
+    return CsvMapper.builder()
+        .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // standard output stays open
+        // quote a value only when it needs it, whatever its length (else it quotes any
+        // value longer than 24 characters)
+        .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
+        .build();
   }
 }

@@ -1,12 +1,8 @@
 package linkdupes.report;
 
 import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.SequenceWriter;
-import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,8 +26,6 @@ import linkdupes.pipeline.NameState;
  * version 1) or CSV.
  */
 public final class JournalReport {
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
           .withZone(ZoneId.systemDefault());
@@ -87,7 +81,7 @@ public final class JournalReport {
         }
       }
       case JSON -> {
-        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = JsonReport.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
           g.writeStartObject();
           g.writeNumberField("version", 1);
           g.writeArrayFieldStart("runs");
@@ -104,7 +98,7 @@ public final class JournalReport {
             .addColumn("started").addColumn("finished").addNumberColumn("names")
             .addNumberColumn("current").addNumberColumn("bytes_freed")
             .addNumberColumn("undoes").addColumn("roots").build().withHeader();
-        try (SequenceWriter rows = csv().writer(schema).writeValues(out)) {
+        try (SequenceWriter rows = CsvReport.mapper().writer(schema).writeValues(out)) {
           for (JournalQuery.RunRow row : runs) {
             RunInfo r = row.run();
             rows.write(new Object[] {r.id(), r.kind(), iso(r.started()), iso(r.finished()),
@@ -133,7 +127,7 @@ public final class JournalReport {
             + " still as the run left them");
       }
       case JSON -> {
-        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+        try (JsonGenerator g = JsonReport.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
           g.writeStartObject();
           g.writeNumberField("version", 1);
           g.writeFieldName("run");
@@ -164,7 +158,7 @@ public final class JournalReport {
         CsvSchema schema = CsvSchema.builder().addNumberColumn("run").addColumn("path")
             .addColumn("kept").addColumn("method").addNumberColumn("size").addColumn("now")
             .build().withHeader();
-        try (SequenceWriter rows = csv().writer(schema).writeValues(out)) {
+        try (SequenceWriter rows = CsvReport.mapper().writer(schema).writeValues(out)) {
           for (JournalQuery.NameRow n : names.names()) {
             Entry e = n.entry();
             rows.write(new Object[] {r.id(), Paths.display(e.path()), Paths.display(e.kept()),
@@ -204,8 +198,4 @@ public final class JournalReport {
     return i == null ? null : i.toString();
   }
 
-  private static CsvMapper csv() {
-    return CsvMapper.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-        .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
-  }
 }

@@ -28,7 +28,8 @@ public final class JsonReport {
   /** Raised only when a field is renamed or removed, or its meaning changes. */
   public static final int VERSION = 1;
 
-  private static final JsonFactory FACTORY = JsonFactory.builder()
+  /** The generators of every JSON document linkdupes writes (runs, journal, names). */
+  static final JsonFactory FACTORY = JsonFactory.builder()
       .disable(StreamWriteFeature.AUTO_CLOSE_TARGET) // standard output stays open
       .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
       .build();

@@ -1,12 +1,8 @@
 package linkdupes.report;
 
 import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.SequenceWriter;
-import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,8 +15,6 @@ import linkdupes.pipeline.Names;
 
 /** {@code linkdupes names}: each file's names as text, JSON (one document, version 1) or CSV. */
 public final class NamesReport {
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
   private final PrintStream out;
   private final Format format;
@@ -71,7 +65,7 @@ public final class NamesReport {
   }
 
   private void json(List<Names.Found> files) throws IOException {
-    try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+    try (JsonGenerator g = JsonReport.FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
       g.writeNumberField("version", 1);
       g.writeArrayFieldStart("files");
@@ -109,9 +103,7 @@ public final class NamesReport {
   private void csv(List<Names.Found> files) throws IOException {
     CsvSchema schema = CsvSchema.builder().addColumn("file").addNumberColumn("links")
         .addNumberColumn("outside").addColumn("source").addColumn("name").build().withHeader();
-    CsvMapper mapper = CsvMapper.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-        .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
-    try (SequenceWriter rows = mapper.writer(schema).writeValues(out)) {
+    try (SequenceWriter rows = CsvReport.mapper().writer(schema).writeValues(out)) {
       for (Names.Found f : files) {
         if (f.error() == null) {
           for (Path n : f.names()) {
