@@ -378,4 +378,27 @@ class TakeBackTest {
     }
     return inodes;
   }
+
+  /**
+   * A journal that cannot be used (here a symlink where it goes, which the cache's rules
+   * refuse) is said in one warning; the run links all the same, and the symlink's target is
+   * left as it was.
+   */
+  @Test
+  void aJournalThatCannotBeUsedIsOneWarningAndTheRunGoesOn() throws IOException {
+    Path root = photos();
+    Path elsewhere = Trees.write(tmp.resolve("elsewhere.db"), "not yours");
+    Files.createDirectories(journal().getParent());
+    Files.createSymbolicLink(journal(), elsewhere);
+
+    CommandRun r = link(root);
+
+    assertEquals(0, r.exitCode(), r::toString);
+    assertEquals(4, r.linkedNames(), r::toString);
+    List<String> err = r.err().lines().toList();
+    assertEquals(1, err.size(), r::toString);
+    assertTrue(err.get(0).startsWith("linkdupes: not keeping the journal " + journal())
+        && err.get(0).endsWith("(this run cannot be undone)"), r::toString);
+    assertEquals("not yours", Files.readString(elsewhere));
+  }
 }

@@ -157,8 +157,8 @@ public final class ContentReader implements AutoCloseable {
       Digests learned) {
     List<Inode> inodes = flatten(groups);
     // a picture of each group's first file only: the others are copies, or not in its group
-    java.util.Set<Inode> pictured = java.util.Collections.newSetFromMap(
-        new java.util.IdentityHashMap<>());
+    java.util.Set<Inode> pictured = thumbnails == null ? java.util.Set.of()
+        : java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     if (thumbnails != null) {
       groups.forEach(g -> pictured.add(g.get(0)));
     }

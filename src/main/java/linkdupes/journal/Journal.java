@@ -104,25 +104,6 @@ public final class Journal implements AutoCloseable {
     db.commit();
   }
 
-  /**
-   * Opens the journal at {@code file} ({@link #open}) on a thread of its own, so that loading
-   * SQLite overlaps the walk.
-   */
-  public static java.util.concurrent.CompletableFuture<Journal> openInBackground(Path file) {
-    java.util.concurrent.CompletableFuture<Journal> f =
-        new java.util.concurrent.CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        f.complete(open(file));
-      } catch (IOException | RuntimeException e) {
-        f.completeExceptionally(e);
-      }
-    }, "linkdupes-journal-open");
-    t.setDaemon(true);
-    t.start();
-    return f;
-  }
-
   /** Starts a run: its number. Committed. */
   public long startRun(String kind, List<Path> roots, String options, long undoes)
       throws IOException {

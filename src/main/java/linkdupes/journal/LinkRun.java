@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import linkdupes.fs.FileMeta;
 import linkdupes.fs.FileStat;
@@ -35,12 +33,11 @@ public final class LinkRun {
   private static final int CHUNK = 512;
   private static final int FIRST_CHUNK = 16;
 
-  private final CompletableFuture<Journal> opening;
+  private final Journal journal;
   private final List<LinkGroup> groups;
   private final Function<Name, Path> realPath;
   /** The run compared attributes: an inode read to have none needs no second look. */
   private final boolean attributesCompared;
-  private Journal journal;
   private long id;
   /** Each name planned, by the path the run shows it as: its entry. */
   private final Map<Path, Entry> byShown = new HashMap<>();
@@ -51,10 +48,10 @@ public final class LinkRun {
   private int recorded;
   private IOException failure;
 
-  private LinkRun(CompletableFuture<Journal> opening, List<LinkGroup> groups,
+  private LinkRun(Journal journal, List<LinkGroup> groups,
       Function<Name, Path> realPath, boolean attributesCompared, List<Path> roots,
       String options) {
-    this.opening = opening;
+    this.journal = journal;
     this.groups = groups;
     this.realPath = realPath;
     this.attributesCompared = attributesCompared;
@@ -63,21 +60,19 @@ public final class LinkRun {
   }
 
   /**
-   * Starts recording {@code groups} in the journal {@code opening} gives, on a thread of its
-   * own. {@code realPath} gives the real path of a name, which is recorded;
+   * Starts recording {@code groups} in {@code journal}, on a thread of its own. {@code realPath} gives the real path of a name, which is recorded;
    * {@code attributesCompared}, that the run read and compared every inode's attributes.
    */
-  public static LinkRun begin(CompletableFuture<Journal> opening, List<Path> roots,
+  public static LinkRun begin(Journal journal, List<Path> roots,
       String options, List<LinkGroup> groups, Function<Name, Path> realPath,
       boolean attributesCompared) {
-    LinkRun r = new LinkRun(opening, groups, realPath, attributesCompared, roots, options);
+    LinkRun r = new LinkRun(journal, groups, realPath, attributesCompared, roots, options);
     r.recorder.start();
     return r;
   }
 
   private void record(List<Path> roots, String options) {
     try {
-      journal = opening.get();
       id = journal.startRun("link", roots, options, 0);
       long seq = 0;
       int from = 0;
@@ -96,11 +91,6 @@ public final class LinkRun {
       }
     } catch (IOException e) {
       failed(e);
-    } catch (ExecutionException e) {
-      failed(e.getCause() instanceof IOException io ? io : new IOException(e.getCause()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      failed(new IOException("interrupted"));
     } catch (RuntimeException e) {
       failed(new IOException(e.toString(), e));
     }

@@ -68,7 +68,7 @@ public final class Pipeline {
   private final RunContext run;
   private final long start = System.nanoTime();
   /** The journal, opened when a run is about to change something; closed as it ends. */
-  private java.util.concurrent.CompletableFuture<Journal> journalOpening;
+  private Journal journal;
 
   /**
    * The summary and what became of each group, in the plan's order; with an HTML report, the
@@ -100,8 +100,8 @@ public final class Pipeline {
     try {
       return runStages();
     } finally {
-      if (journalOpening != null) {
-        journalOpening.thenAccept(Journal::close);
+      if (journal != null) {
+        journal.close();
       }
     }
   }
@@ -203,17 +203,14 @@ public final class Pipeline {
       // opened only now that there is something to record: a run that changes nothing (a
       // nightly run over a tree linked already) would load SQLite for nothing (0.34 s against
       // 0.37 s for the mixed tree without the cache)
-      journalOpening = Journal.openInBackground(file);
-      journalOpening.join(); // a journal that cannot be used is said now, once
-      return LinkRun.begin(journalOpening, realRoots(scan), options.commandLine(),
-          plan.groups(), realPath, !options.policy().ignoreXattrs());
-    } catch (java.util.concurrent.CompletionException e) {
-      Throwable why = e.getCause() == null ? e : e.getCause();
+      journal = Journal.open(file);
+    } catch (IOException e) {
       run.problems().warning("not keeping the journal " + Paths.display(file) + ": "
-          + (why.getMessage() == null ? why.toString() : why.getMessage())
-          + " (this run cannot be undone)");
+          + e.getMessage() + " (this run cannot be undone)");
       return null;
     }
+    return LinkRun.begin(journal, realRoots(scan), options.commandLine(), plan.groups(),
+        realPath, !options.policy().ignoreXattrs());
   }
 
   /**
